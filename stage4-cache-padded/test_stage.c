@@ -1,0 +1,30 @@
+/*
+ * stage4-cache-padded/test_stage.c: what only stages 4 and 5 have, a layout.
+ * Linked into the same binary as the contract suite (common/test_contract.c).
+ */
+#include <stdint.h>
+
+#include <criterion/criterion.h>
+
+#include "spsc.h"
+#include "test_support.h"
+
+#define LINE_OF(field) (offsetof(spsc_queue, field) / SPSC_CACHE_LINE)
+
+Test(layout, each_counter_has_a_line_of_its_own)
+{
+	cr_assert_neq(LINE_OF(head), LINE_OF(tail));
+	cr_assert_neq(LINE_OF(head), LINE_OF(mask));
+	cr_assert_neq(LINE_OF(tail), LINE_OF(mask));
+	cr_assert_eq(LINE_OF(mask), LINE_OF(slots), "the read-mostly fields share one line");
+}
+
+Test(layout, the_queue_starts_on_a_line_and_fills_its_last_one)
+{
+	cr_assert_eq(sizeof(spsc_queue) % SPSC_CACHE_LINE, 0);
+	for (int i = 0; i < 16; i++) { /* a few, in case one lands aligned by luck */
+		spsc_queue *q = create_or_die(8);
+		cr_assert_eq((uintptr_t)q % SPSC_CACHE_LINE, 0, "queue at %p is not line-aligned", (void *)q);
+		spsc_destroy(q);
+	}
+}
