@@ -1,0 +1,215 @@
+#!/bin/sh
+# common/bench-all.sh MODE BINDIR OUTDIR: every workload on every stage.
+#
+# MODE is `full` (make bench-all) or `quick` (make bench-quick: the same
+# pipeline on small sizes). BINDIR holds bench-stage1 .. bench-stage5;
+# OUTDIR (notes/results/latest) receives results.csv, progression.md, the
+# plot data and the four charts. POSIX sh, awk, sed, gnuplot, valgrind:
+# nothing a fresh Debian lacks after `make deps`.
+#
+# Why rounds: on a VM the cost of moving a cache line between the two vCPUs
+# jumps between regimes every few seconds, and a lock-free queue's
+# throughput jumps with it. So the stages take turns (1 2 3 4 5, 1 2 3 4 5,
+# ...) with short runs, every stage samples the same regimes, and speedups
+# are medians of per-round ratios (common/bench-table.awk).
+set -eu
+
+mode=${1:?usage: bench-all.sh full|quick BINDIR OUTDIR}
+bin=${2:?BINDIR}
+out=${3:?OUTDIR}
+common=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$common")
+stages="1 2 3 4 5"
+
+# Sizes. Full: about 2.5 minutes on a 2-vCPU VM, about half of it the 30
+# interleaved rounds. Quick: seconds; it proves the pipeline, not the speeds.
+case $mode in
+full)
+	ROUNDS=30 MIN_MS=250 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
+	LAT_ROUNDS=3 TRIPS=1000000 CAP_ROUNDS=3 CAP_MAX_LOG2=20 CAP_MIN_MS=60
+	PAIRS=200000 PROBE_TRIPS=100000 PERF_ITEMS=20000000 ;;
+quick)
+	ROUNDS=3 MIN_MS=20 SEED_ITEMS=100000 SEED_MT_ITEMS=10000
+	LAT_ROUNDS=1 TRIPS=20000 CAP_ROUNDS=1 CAP_MAX_LOG2=8 CAP_MIN_MS=5
+	PAIRS=20000 PROBE_TRIPS=10000 PERF_ITEMS=1000000 ;;
+*)
+	echo "bench-all.sh: unknown mode '$mode' (full or quick)" >&2
+	exit 2 ;;
+esac
+
+for s in $stages; do
+	[ -x "$bin/bench-stage$s" ] || { echo "bench-all.sh: $bin/bench-stage$s is missing (make bench)" >&2; exit 2; }
+done
+command -v gnuplot >/dev/null || { echo "bench-all.sh: gnuplot is missing (make deps)" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (make deps)" >&2; exit 2; }
+
+rm -rf "$out"
+mkdir -p "$out/raw"
+rows=$out/raw/rows.csv
+started=$(date +%s)
+
+say() { printf 'bench-all [%s, %ss]: %s\n' "$mode" $(($(date +%s) - started)) "$*" >&2; }
+
+# Every driver call: the same probe size, rows appended to one file.
+run() {
+	s=$1
+	shift
+	"$bin/bench-stage$s" "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
+}
+
+# ------------------------------------------------------------ the machine
+info=$("$bin/bench-stage1" info)
+field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+cores=$(getconf _NPROCESSORS_ONLN)
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+[ -z "$(git -C "$top" status --porcelain 2>/dev/null)" ] || commit="$commit-dirty"
+date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+cpus=$(field cpus)
+[ "$cpus" = unpinned ] && say "only one CPU available: threads run UNPINNED, results are marked so"
+
+# perf's hardware counters exist on bare metal; on most VMs they do not.
+if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+	perf_status=available
+else
+	perf_status="n/a (no PMU)"
+fi
+
+cat >"$out/raw/header.txt" <<EOF
+# spsc-ladder benchmark: make bench-$([ "$mode" = full ] && echo all || echo quick)
+# date: $date_utc
+# machine: $cpu_model, $cores CPUs online, $(uname -sr)
+# compiler: $(field compiler)
+# flags: $(field flags)
+# timer: $(field timer)
+# cpus: $cpus (producer+consumer; "unpinned" when only one CPU is available)
+# commit: $commit
+# perf hardware counters: $perf_status
+# rounds: $ROUNDS (seed-st $SEED_ITEMS items, seed-mt $SEED_MT_ITEMS items, throughput >= $MIN_MS ms per run); latency $LAT_ROUNDS x $TRIPS round trips; capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
+# probe: cache-line round trip between the two CPUs, $PROBE_TRIPS trips, median over batches of 100, taken before every timed run (probe_ns column)
+# stage 1 is unbounded: created with an initial capacity of 4 (Rust's VecDeque<u64> first allocation) and grows; in the capacity sweep its initial capacity is the swept value
+# instructions per push+pop: valgrind --tool=callgrind total instructions of 'pairs --items 2N' minus 'pairs --items N', divided by N (N=$PAIRS); includes the loop and the sequence check (same code for every stage); built with: $("$bin/bench-stage1-callgrind" info | sed -n 's/^# flags: //p') (valgrind cannot decode AVX-512)
+EOF
+say "machine: $cpu_model, CPUs $cpus, probe regime changes are expected on a VM"
+
+# ------------------------------------------------------------ interleaved rounds
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	say "round $r of $ROUNDS: seed-st, seed-mt, throughput on stages $stages"
+	for s in $stages; do
+		run "$s" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
+		run "$s" seed-mt --items "$SEED_MT_ITEMS" --runs 1 --round "$r" --quiet
+		run "$s" throughput --min-ms "$MIN_MS" --runs 1 --round "$r"
+	done
+	r=$((r + 1))
+done
+
+r=1
+while [ "$r" -le "$LAT_ROUNDS" ]; do
+	for s in $stages; do
+		say "latency round $r of $LAT_ROUNDS, stage $s: $TRIPS round trips"
+		run "$s" latency --trips "$TRIPS" --runs 1 --round "$r" --hist "$out/raw/hist-$s-$r.txt" --quiet
+	done
+	r=$((r + 1))
+done
+
+r=1
+while [ "$r" -le "$CAP_ROUNDS" ]; do
+	say "capacity sweep round $r of $CAP_ROUNDS (2^1 .. 2^$CAP_MAX_LOG2)"
+	for s in $stages; do
+		run "$s" capacity --cap-max-log2 "$CAP_MAX_LOG2" --min-ms "$CAP_MIN_MS" --runs 1 --round "$r" --quiet
+	done
+	r=$((r + 1))
+done
+
+say "allocations (counted through the wrapped allocator)"
+for s in $stages; do
+	run "$s" alloc --items "$SEED_ITEMS" --quiet
+done
+
+# ------------------------------------------------------------ deterministic cost
+# Everything but the loop (start-up, dynamic linking, one probe-free queue)
+# is the same in both runs, so the difference is exactly N iterations.
+callgrind_ir() {
+	log=$out/raw/callgrind-$1-$2.txt
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench-stage$1-callgrind" pairs --items "$2" --quiet \
+		>/dev/null 2>"$log" || { echo "bench-all.sh: callgrind failed for stage $1:" >&2; tail -n 5 "$log" >&2; exit 1; }
+	awk '/Collected :/ { print $NF }' "$log"
+}
+say "instructions per push+pop under callgrind"
+for s in $stages; do
+	ir1=$(callgrind_ir "$s" "$PAIRS")
+	ir2=$(callgrind_ir "$s" $((2 * PAIRS)))
+	[ -n "$ir1" ] && [ -n "$ir2" ] || { echo "bench-all.sh: callgrind gave no count for stage $s" >&2; exit 1; }
+	"$bin/bench-stage$s-callgrind" pairs --items "$PAIRS" --quiet | tail -n 1 |
+		awk -F, -v OFS=, -v v="$(awk -v a="$ir1" -v b="$ir2" -v n="$PAIRS" 'BEGIN { printf "%.2f", (b - a) / n }')" \
+			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }' >>"$rows"
+done
+
+# perf stat over a fixed-size throughput run, where the PMU exists.
+if [ "$perf_status" = available ]; then
+	say "perf stat: cycles, instructions, cache misses per item"
+	for s in $stages; do
+		perf stat -x, -e cycles,instructions,cache-misses -o "$out/raw/perf-$s.txt" \
+			"$bin/bench-stage$s" throughput --items "$PERF_ITEMS" --runs 1 --no-warmup --quiet >/dev/null
+		awk -F, -v OFS=, -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" \
+			'$3 ~ /^(cycles|instructions|cache-misses)/ && $1 ~ /^[0-9]/ {
+				sub(/:.*/, "", $3)
+				print s, "stage" s, "perf", 0, 1, "perf_" $3 "_per_item", $1 / n, "per item", "", n, "", cpus, "perf"
+			}' "$out/raw/perf-$s.txt" >>"$rows"
+	done
+fi
+
+# ------------------------------------------------------------ results
+{
+	cat "$out/raw/header.txt"
+	cat "$rows"
+} >"$out/results.csv"
+
+say "aggregating"
+caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $cpus, $(field compiler), $date_utc, commit $commit"
+awk -F, -v dir="$out" -v caption="$caption" -v perf="$perf_status" -v mode="$mode" \
+	-f "$common/bench-table.awk" "$rows"
+
+# The latency CDF: every round's histogram of a stage merged, then accumulated.
+for s in $stages; do
+	cat "$out/raw/hist-$s-"*.txt | awk -v s="$s" '
+		/^#/ { next }
+		{ count[$1] += $2; total += $2; if (!($1 in seen)) { seen[$1] = 1; bins[++n] = $1 } }
+		END {
+			for (i = 2; i <= n; i++) { v = bins[i]; for (j = i - 1; j >= 1 && bins[j] > v; j--) bins[j + 1] = bins[j]; bins[j + 1] = v }
+			printf "# stage %s: bin_low_ns cumulative_fraction\n", s
+			for (i = 1; i <= n; i++) { c += count[bins[i]]; printf "%s %.9f\n", bins[i], c / total }
+			printf "\n\n"
+		}'
+done >"$out/cdf.dat"
+
+say "charts"
+png=png
+gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && png=pngcairo
+title_tail="$cpu_model, CPUs $cpus, $date_utc"
+names=$(for s in $stages; do "$bin/bench-stage$s" info | sed -n 's/^# stage: //p'; done | tr '\n' ' ')
+for chart in throughput rtt capacity cdf; do
+	for term in svg "$png"; do
+		case $term in
+		svg) ext=svg size="900,540 dynamic" ;;
+		*) ext=png size="900,540" ;;
+		esac
+		gnuplot -e "dir='$out'; machine='$title_tail'; names='$names'" \
+			-e "set terminal $term size $size font 'sans,11'; set output '$out/$chart.$ext'" \
+			"$common/bench-style.gp" "$common/$chart.gp"
+	done
+done
+
+# ------------------------------------------------------------ the table, beside the reference
+echo
+cat "$out/progression.md"
+ref=$top/notes/results/reference/progression.md
+echo
+if [ -f "$ref" ]; then
+	sh "$common/bench-compare.sh" "$out/progression.md" "$ref"
+else
+	echo "(no reference yet: notes/results/reference/progression.md; make bench-record creates it)"
+fi
+say "done: $out"

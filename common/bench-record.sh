@@ -1,0 +1,37 @@
+#!/bin/sh
+# common/bench-record.sh RESULTS README: promote RESULTS/latest to
+# RESULTS/reference and put its progression table (with the machine line)
+# into README between <!-- progression:begin --> and <!-- progression:end -->.
+set -eu
+results=${1:?usage: bench-record.sh RESULTS_DIR README.md}
+readme=${2:?README.md}
+latest=$results/latest
+ref=$results/reference
+
+[ -s "$latest/progression.md" ] || { echo "bench-record: no $latest/progression.md (run make bench-all first)" >&2; exit 1; }
+if grep -q '^# spsc-ladder benchmark: make bench-quick' "$latest/results.csv"; then
+	echo "bench-record: $latest comes from make bench-quick; the reference must be a bench-all run" >&2
+	exit 1
+fi
+grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end -->' "$readme" ||
+	{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
+
+# The reference keeps what a reader needs to trust it: the CSV, the table,
+# the plot data and the charts (raw/ stays behind: results.csv holds its rows).
+rm -rf "$ref"
+mkdir -p "$ref"
+for f in "$latest"/*; do
+	[ -f "$f" ] && cp "$f" "$ref/"
+done
+
+# The machine line and the first table of progression.md, between the markers.
+table=$(mktemp)
+trap 'rm -f "$table"' EXIT
+awk '/^Machine: / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
+	"$ref/progression.md" >"$table"
+awk -v table="$table" '
+	/<!-- progression:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+	/<!-- progression:end -->/ { skip = 0 }
+	!skip' "$readme" >"$readme.tmp"
+mv "$readme.tmp" "$readme"
+echo "bench-record: $ref updated; README table replaced"
