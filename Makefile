@@ -116,9 +116,10 @@ demo-race: $(BROKEN)
 	@echo "== ThreadSanitizer reports the race this opens on a slot: the producer's write, the consumer's read."
 	@$< 100000 2>&1 | sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p'
 
+# Fragments included below may add checks to `make test` through TEST_EXTRA.
 test: deps
 	@$(MAKE) --no-print-directory $(addprefix contract-,$(STAGES))
-	@$(MAKE) --no-print-directory tsan asan
+	@$(MAKE) --no-print-directory tsan asan $(TEST_EXTRA)
 	@echo "== all stages: contract, stage tests, tsan, asan and both negative controls passed"
 
 # ---------------------------------------------------------------- reading the ladder
@@ -140,3 +141,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(TOP)/common/bench.mk
+-include $(TOP)/common/abuse.mk
