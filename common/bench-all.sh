@@ -43,7 +43,10 @@ done
 command -v gnuplot >/dev/null || { echo "bench-all.sh: gnuplot is missing (make deps)" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (make deps)" >&2; exit 2; }
 
-rm -rf "$out"
+# A fresh run replaces the previous one, but not the experiments beside it
+# (make bench-experiments writes $out/experiments/).
+rm -rf "$out/raw"
+rm -f "$out"/*.csv "$out"/*.md "$out"/*.dat "$out"/*.svg "$out"/*.png
 mkdir -p "$out/raw"
 rows=$out/raw/rows.csv
 started=$(date +%s)
@@ -64,7 +67,8 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | 
 [ -n "$cpu_model" ] || cpu_model=$(uname -m)
 cores=$(getconf _NPROCESSORS_ONLN)
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-[ -z "$(git -C "$top" status --porcelain 2>/dev/null)" ] || commit="$commit-dirty"
+# Dirty: a tracked file differs from the commit (untracked files cannot change what was measured).
+[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
 date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
 cpus=$(field cpus)
 [ "$cpus" = unpinned ] && say "only one CPU available: threads run UNPINNED, results are marked so"

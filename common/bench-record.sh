@@ -17,12 +17,22 @@ grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end 
 	{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
 
 # The reference keeps what a reader needs to trust it: the CSV, the table,
-# the plot data and the charts (raw/ stays behind: results.csv holds its rows).
+# the plot data and the charts (raw/ stays behind: results.csv holds its
+# rows), and the experiments' CSV and tables.
 rm -rf "$ref"
 mkdir -p "$ref"
 for f in "$latest"/*; do
 	[ -f "$f" ] && cp "$f" "$ref/"
 done
+# make bench-experiments' results, if there are any, go along with them.
+if [ -s "$latest/experiments/experiments.md" ]; then
+	if grep -q '^# make bench-experiments (quick)' "$latest/experiments/experiments.csv"; then
+		echo "bench-record: $latest/experiments comes from a quick run; not recorded" >&2
+	else
+		mkdir -p "$ref/experiments"
+		cp "$latest/experiments/experiments.md" "$latest/experiments/experiments.csv" "$ref/experiments/"
+	fi
+fi
 
 # The machine line and the first table of progression.md, between the markers.
 table=$(mktemp)

@@ -85,8 +85,8 @@ END {
 	}
 	print "\nEvery figure is the median over rounds in which the five stages took turns; " \
 	      "min-max is over those rounds; a speedup is the median of per-round ratios. " \
-	      "The probe is the round trip of one cache line between the two CPUs, taken before " \
-	      "every throughput run: it shows which regime the VM was in. RTT: ping-pong over two " \
+	      "The probe is a ping-pong of two cache lines (each written by one CPU), in ns per round trip, " \
+	      "taken before every throughput run: it shows which regime the VM was in. RTT: ping-pong over two " \
 	      "queues, timed with clock_gettime. Instructions: callgrind, per push+pop pair on one thread, " \
 	      "loop and check included. results.csv has every run." > md
 

@@ -321,22 +321,62 @@ static double median(double *v, size_t n)
 /* ------------------------------------------------------------------ threads */
 
 /*
+ * The counting build (-DBENCH_COUNT, made only by `make bench-experiments`):
+ * each thread counts, in its own thread-local counters, the attempts that
+ * found the queue full or empty and, with -DBENCH_COUNT_RELOADS (stage 5
+ * only), the attempts that reloaded the other side's counter. The normal
+ * build compiles COUNT() to nothing.
+ */
+struct side_counts {
+	uint64_t failed;  /* try_push found it full, or try_pop found it empty */
+	uint64_t reloads; /* stage 5: the cached copy of the other counter was reloaded */
+};
+#ifdef BENCH_COUNT
+static _Thread_local struct side_counts counts; /* this thread's own: nothing shared */
+#define COUNT(stmt) stmt
+#else
+#define COUNT(stmt)
+#endif
+
+#ifdef BENCH_COUNT_RELOADS
+/*
+ * Whether the next call will reload, decided exactly as stage 5 decides it,
+ * from fields only the calling thread writes (so reading them is no race).
+ * This peeks at stage 5's private fields: a measuring tool, not an API.
+ */
+#define PUSH_WILL_RELOAD(q) (atomic_load_explicit(&(q)->tail, memory_order_relaxed) - (q)->head_cache == (q)->mask + 1)
+#define POP_WILL_RELOAD(q) ((q)->tail_cache == atomic_load_explicit(&(q)->head, memory_order_relaxed))
+#else
+#define PUSH_WILL_RELOAD(q) 0
+#define POP_WILL_RELOAD(q) 0
+#endif
+
+/*
  * The only two waiting loops of the driver, used by every workload and
  * every stage: retry at once, with a pause hint, never sleep or yield.
  */
 static inline void push_wait(spsc_queue *q, uint64_t item)
 {
-	while (!spsc_try_push(q, item))
+	for (;;) {
+		COUNT(counts.reloads += PUSH_WILL_RELOAD(q));
+		if (spsc_try_push(q, item))
+			return;
+		COUNT(counts.failed++);
 		spin_pause();
+	}
 }
 
 static inline uint64_t pop_wait(spsc_queue *q)
 {
 	uint64_t item;
 
-	while (!spsc_try_pop(q, &item))
+	for (;;) {
+		COUNT(counts.reloads += POP_WILL_RELOAD(q));
+		if (spsc_try_pop(q, &item))
+			return item;
+		COUNT(counts.failed++);
 		spin_pause();
-	return item;
+	}
 }
 
 /* The consumer's check of every item: a queue that loses, repeats or reorders fails. */
@@ -556,6 +596,7 @@ struct stream {
 	atomic_uint gate;
 	uint64_t prod_start, prod_end, cons_start, cons_end;
 	uint64_t sent, received;
+	struct side_counts prod, cons; /* the counting build: each side's own counts */
 };
 
 static void *stream_producer(void *arg)
@@ -565,6 +606,7 @@ static void *stream_producer(void *arg)
 	uint64_t i;
 
 	gate_pass(&s->gate);
+	COUNT(counts = (struct side_counts){0});
 	s->prod_start = now_ns();
 	uint64_t deadline = s->prod_start + s->min_ns;
 	for (i = 0; i != limit; i++) {
@@ -576,6 +618,7 @@ static void *stream_producer(void *arg)
 	}
 	s->prod_end = now_ns();
 	s->sent = i;
+	COUNT(s->prod = counts);
 	push_wait(s->q, END_OF_RUN);
 	return NULL;
 }
@@ -586,6 +629,7 @@ static void *stream_consumer(void *arg)
 	uint64_t expected = 0;
 
 	gate_pass(&s->gate);
+	COUNT(counts = (struct side_counts){0});
 	s->cons_start = now_ns();
 	for (;; expected++) {
 		uint64_t item = pop_wait(s->q);
@@ -598,6 +642,7 @@ static void *stream_consumer(void *arg)
 	}
 	s->cons_end = now_ns();
 	s->received = expected;
+	COUNT(s->cons = counts);
 	return NULL;
 }
 
@@ -607,6 +652,7 @@ struct stream_result {
 	double cons_seconds; /* consumer's start to its last pop */
 	uint64_t items;
 	struct alloc_stats alloc;
+	struct side_counts prod, cons;
 };
 
 /* One timed run on a fresh queue, the probe taken just before it. */
@@ -629,6 +675,8 @@ static struct stream_result stream_run(uint64_t capacity, uint64_t items, uint64
 	        .cons_seconds = (double)(s.cons_end - s.cons_start) / 1e9,
 	        .items = s.sent,
 	        .alloc = finish_queue(s.q),
+	        .prod = s.prod,
+	        .cons = s.cons,
 	};
 }
 
@@ -744,6 +792,13 @@ static void workload_throughput(void)
 		v[row.run - 1] = mitems(r);
 		emit("mitems_per_s", mitems(r), "Mitems/s");
 		emit("seconds", r.seconds, "s");
+#ifdef BENCH_COUNT
+		double per_mitem = 1e6 / (double)r.items;
+		emit("push_full_per_mitem", (double)r.prod.failed * per_mitem, "count");
+		emit("pop_empty_per_mitem", (double)r.cons.failed * per_mitem, "count");
+		emit("push_reloads_per_mitem", (double)r.prod.reloads * per_mitem, "count");
+		emit("pop_reloads_per_mitem", (double)r.cons.reloads * per_mitem, "count");
+#endif
 		emit_alloc("", r.alloc);
 		progress("run %u of %" PRIu64 ": %.2f Mitems/s over %.3f s (probe %.0f ns)", row.run, opt.runs,
 		         mitems(r), r.seconds, row.probe_ns);

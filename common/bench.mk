@@ -4,8 +4,9 @@
 #   make bench-all     every workload on every stage, into notes/results/latest/
 #   make bench-quick   the same pipeline on small sizes; checks the outputs parse
 #   make bench-record  latest/ becomes the reference, and its table goes into README.md
+#   make bench-experiments  the measurements the notes quote beyond the table
 
-.PHONY: bench bench-all bench-quick bench-record
+.PHONY: bench bench-all bench-quick bench-record bench-experiments
 
 # -DNDEBUG: an assert left in a hot path changes results by 5x. The exact
 # compiler and flags are compiled into each binary (`bench-stageN info`) and
@@ -32,6 +33,23 @@ $(foreach n,1 2 3 4 5,$(eval $(call bench_binary,$(BENCH_DIR)/bench-stage$n,$(wo
 $(foreach n,1 2 3 4 5,$(eval $(call bench_binary,$(BENCH_DIR)/bench-stage$n-callgrind,$(word $n,$(STAGES)),$$(BENCH_CG_CFLAGS))))
 
 bench: $(BENCH_BINS)
+
+# make bench-experiments: the variants the notes measure (common/experiments.sh).
+# name:stage:flags, one per variant.
+EXP_VARIANTS := \
+	stage3-seqcst:3:-DSPSC_SEQ_CST stage5-seqcst:5:-DSPSC_SEQ_CST \
+	stage4-line128:4:-DSPSC_CACHE_LINE=128 stage5-line128:5:-DSPSC_CACHE_LINE=128 \
+	stage3-count:3:-DBENCH_COUNT stage4-count:4:-DBENCH_COUNT \
+	stage5-count:5:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS
+exp_field = $(word $2,$(subst :, ,$1))
+$(foreach v,$(EXP_VARIANTS),$(eval $(call bench_binary,$(BENCH_DIR)/bench-$(call exp_field,$v,1),$(word $(call exp_field,$v,2),$(STAGES)),$$(BENCH_CFLAGS) $(subst @, ,$(call exp_field,$v,3)))))
+EXP_BINS := $(foreach v,$(EXP_VARIANTS),$(BENCH_DIR)/bench-$(call exp_field,$v,1))
+
+# EXPERIMENTS_MODE=quick: the same pipeline on small sizes, to check it works.
+EXPERIMENTS_MODE ?= full
+bench-experiments: deps
+	@$(MAKE) --no-print-directory bench $(EXP_BINS)
+	@sh $(TOP)/common/experiments.sh $(EXPERIMENTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest/experiments
 
 # deps first (gnuplot, valgrind), then the binaries, then the run: in that
 # order even under make -j.

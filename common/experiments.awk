@@ -1,0 +1,141 @@
+# common/experiments.awk: experiments.csv (from common/experiments.sh) into
+# experiments.md. Every figure is a median over rounds; every comparison a
+# median of per-round ratios. Variables: perf_ok, seed, tp_items.
+# Columns: 1 variant, 4 workload, 5 round, 7 metric, 8 value, 10 capacity.
+
+function median(list,    n, v, i, j, t) {
+	n = split(list, v, " ")
+	for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] + 0 > t + 0; j--) v[j + 1] = v[j]; v[j + 1] = t }
+	if (n == 0) return ""
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function minmax(list,    n, v, i, lo, hi) {
+	n = split(list, v, " ")
+	lo = hi = v[1]
+	for (i = 2; i <= n; i++) { if (v[i] + 0 < lo + 0) lo = v[i]; if (v[i] + 0 > hi + 0) hi = v[i] }
+	return sprintf("%.1f-%.1f", lo, hi)
+}
+function add(key, v) { vals[key] = (key in vals) ? vals[key] " " v : v }
+# Median over rounds of a/b, both keyed by round.
+function ratio(a, b,    r, list) {
+	list = ""
+	for (r = 1; r <= rounds; r++)
+		if (((a, r) in byround) && ((b, r) in byround) && byround[b, r] > 0)
+			list = list " " byround[a, r] / byround[b, r]
+	return list == "" ? "-" : sprintf("%.2f", median(list))
+}
+function tp(v, cap) { return sprintf("%.1f (%s)", median(vals[v, cap, "tp"]), minmax(vals[v, cap, "tp"])) }
+
+/^#/ || $1 == "variant" { next }
+{
+	v = $1; w = $4; r = $5 + 0; m = $7; x = $8 + 0; cap = $10
+	if (r > rounds) rounds = r
+}
+w == "throughput" && m == "mitems_per_s" {
+	add(v SUBSEP cap SUBSEP "tp", x)
+	if (cap == 65536) byround["tp:" v, r] = x
+	run_key = v SUBSEP cap SUBSEP r
+	tp_of[run_key] = x
+}
+w == "throughput" && m ~ /_per_mitem$/ { add(v SUBSEP cap SUBSEP m, x); per[v SUBSEP cap SUBSEP r SUBSEP m] = x }
+w == "seed-st" && m == "send_ms" { add(v SUBSEP "push", x * 1e6 / seed); byround["push:" v, r] = x }
+w == "seed-st" && m == "receive_ms" { add(v SUBSEP "pop", x * 1e6 / seed); byround["pop:" v, r] = x }
+w == "latency" && m == "rtt_p50_ns" { add(v SUBSEP "p50", x); byround["p50:" v, r] = x }
+w == "latency" && m == "rtt_p99_ns" { add(v SUBSEP "p99", x) }
+w ~ /^kernel-/ { add(v SUBSEP w SUBSEP m, x) }
+
+END {
+	print "# Experiments: what the notes quote beyond the progression table"
+	print ""
+	print "From `make bench-experiments` (common/experiments.sh). " rounds " interleaved rounds; every figure is a median over rounds (min-max in brackets), every ratio the median of per-round ratios. Throughput at capacity 65536 unless a table says otherwise; seed-st is one thread, " seed " pushes then " seed " pops."
+	print ""
+
+	print "## 1. What ordering costs: acquire/release against seq_cst"
+	print ""
+	print "| build | throughput Mitems/s | seed-st ns per push | seed-st ns per pop |"
+	print "|---|--:|--:|--:|"
+	n = split("stage3 stage3-seqcst stage5 stage5-seqcst", o, " ")
+	for (i = 1; i <= n; i++)
+		printf "| %s | %s | %.2f | %.2f |\n", o[i], tp(o[i], 65536), median(vals[o[i], "push"]), median(vals[o[i], "pop"])
+	print ""
+	print "| ratio (seq_cst / acquire-release) | throughput | seed-st push time | seed-st pop time |"
+	print "|---|--:|--:|--:|"
+	printf "| stage 3 | %s | %s | %s |\n", ratio("tp:stage3-seqcst", "tp:stage3"), ratio("push:stage3-seqcst", "push:stage3"), ratio("pop:stage3-seqcst", "pop:stage3")
+	printf "| stage 5 | %s | %s | %s |\n", ratio("tp:stage5-seqcst", "tp:stage5"), ratio("push:stage5-seqcst", "push:stage5"), ratio("pop:stage5-seqcst", "pop:stage5")
+	print ""
+
+	print "## 2. What padding buys: one shared line, 64-byte lines, 128-byte lines"
+	print ""
+	print "| build | throughput Mitems/s | RTT p50 ns | RTT p99 ns |"
+	print "|---|--:|--:|--:|"
+	n = split("stage3 stage4 stage4-line128 stage5 stage5-line128", o, " ")
+	for (i = 1; i <= n; i++)
+		printf "| %s | %s | %.0f | %.0f |\n", o[i], tp(o[i], 65536), median(vals[o[i], "p50"]), median(vals[o[i], "p99"])
+	print ""
+	print "| ratio | throughput | RTT p50 |"
+	print "|---|--:|--:|"
+	printf "| stage 4 / stage 3 (false sharing removed) | %s | %s |\n", ratio("tp:stage4", "tp:stage3"), ratio("p50:stage4", "p50:stage3")
+	printf "| stage 4 at 128 / at 64 bytes | %s | %s |\n", ratio("tp:stage4-line128", "tp:stage4"), ratio("p50:stage4-line128", "p50:stage4")
+	printf "| stage 5 at 128 / at 64 bytes | %s | %s |\n", ratio("tp:stage5-line128", "tp:stage5"), ratio("p50:stage5-line128", "p50:stage5")
+	print ""
+
+	print "## 3. Who waits, and who touches the other side's counter"
+	print ""
+	print "Counting build (-DBENCH_COUNT): per million items moved. In stages 3 and 4 every attempt, successful or not, loads the other side's counter; stage 5 loads it only on a reload."
+	print ""
+	print "| build | capacity | throughput Mitems/s | producer found full | consumer found empty | producer loads of head | consumer loads of tail |"
+	print "|---|--:|--:|--:|--:|--:|--:|"
+	n = split("stage3-count stage4-count stage5-count", o, " ")
+	for (c = 1; c <= 2; c++) {
+		cap = c == 1 ? 65536 : 1024
+		for (i = 1; i <= n; i++) {
+			full = median(vals[o[i], cap, "push_full_per_mitem"]); empty = median(vals[o[i], cap, "pop_empty_per_mitem"])
+			if (o[i] == "stage5-count") {
+				ph = median(vals[o[i], cap, "push_reloads_per_mitem"]); ct = median(vals[o[i], cap, "pop_reloads_per_mitem"])
+			} else {
+				ph = 1e6 + full; ct = 1e6 + empty
+			}
+			printf "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f |\n", o[i], cap, tp(o[i], cap), full, empty, ph, ct
+		}
+	}
+	print ""
+	print "Stage 5's runs split by which side waited more (capacity 65536 and 1024 together): when the producer waits on a full ring, the two threads work on lines far apart; when the consumer waits on an empty ring, it reads each slot line moments after the producer wrote it."
+	print ""
+	print "| stage 5 runs in which | runs | throughput Mitems/s median (min-max) |"
+	print "|---|--:|--:|"
+	for (k in tp_of) {
+		split(k, part, SUBSEP)
+		if (part[1] != "stage5-count") continue
+		f = per[k SUBSEP "push_full_per_mitem"]; e = per[k SUBSEP "pop_empty_per_mitem"]
+		if (f > e) { fullrun = fullrun " " tp_of[k]; nf++ } else { emptyrun = emptyrun " " tp_of[k]; ne++ }
+	}
+	if (nf) printf "| the producer waited more (ring mostly full) | %d | %.1f (%s) |\n", nf, median(fullrun), minmax(fullrun)
+	if (ne) printf "| the consumer waited more (ring mostly empty) | %d | %.1f (%s) |\n", ne, median(emptyrun), minmax(emptyrun)
+	print ""
+
+	print "## 4. What the lock costs the kernel"
+	print ""
+	if (perf_ok != "yes") {
+		print "n/a: perf (Debian package linux-perf) is not installed, or cannot trace system calls here."
+		exit
+	}
+	print "perf stat software events, whole process, median of 3; `probe` is the baseline (two threads started and joined, no queue) already subtracted from the two-thread runs."
+	print ""
+	print "| stage | workload | items | futex calls | per 1000 items | context switches | page faults |"
+	print "|---|---|--:|--:|--:|--:|--:|"
+	n = split("stage1 stage2 stage3", o, " ")
+	split("seed-st seed-mt throughput", ws, " ")
+	split(seed " 100000 " tp_items, items, " ")
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= 3; j++) {
+			base_f = j == 1 ? 0 : median(vals[o[i], "kernel-baseline", "futex"])
+			base_c = j == 1 ? 0 : median(vals[o[i], "kernel-baseline", "context-switches"])
+			f = median(vals[o[i], "kernel-" ws[j], "futex"]) - base_f
+			cs = median(vals[o[i], "kernel-" ws[j], "context-switches"]) - base_c
+			printf "| %s | %s | %d | %.0f | %.2f | %.0f | %.0f |\n", o[i], ws[j], items[j], f, f * 1000 / items[j], cs,
+				median(vals[o[i], "kernel-" ws[j], "page-faults"])
+		}
+	printf "\nBaseline (probe run): %.0f futex calls, %.0f context switches, %.0f page faults.\n",
+		median(vals["stage1", "kernel-baseline", "futex"]), median(vals["stage1", "kernel-baseline", "context-switches"]),
+		median(vals["stage1", "kernel-baseline", "page-faults"])
+}
