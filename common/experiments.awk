@@ -34,8 +34,8 @@ function tp(v, cap) { return sprintf("%.1f (%s)", median(vals[v, cap, "tp"]), mi
 w == "throughput" && m == "mitems_per_s" {
 	add(v SUBSEP cap SUBSEP "tp", x)
 	if (cap == 65536) byround["tp:" v, r] = x
-	run_key = v SUBSEP cap SUBSEP r
-	tp_of[run_key] = x
+	tp_of[v, cap, r] = x
+	probe_of[v, cap, r] = $12
 }
 w == "throughput" && m ~ /_per_mitem$/ { add(v SUBSEP cap SUBSEP m, x); per[v SUBSEP cap SUBSEP r SUBSEP m] = x }
 w == "seed-st" && m == "send_ms" { add(v SUBSEP "push", x * 1e6 / seed); byround["push:" v, r] = x }
@@ -99,18 +99,23 @@ END {
 		}
 	}
 	print ""
-	print "Stage 5's runs split by which side waited more (capacity 65536 and 1024 together): when the producer waits on a full ring, the two threads work on lines far apart; when the consumer waits on an empty ring, it reads each slot line moments after the producer wrote it."
+	print "Stage 5, capacity 65536, every run, fastest first: how many items the consumer took per reload of `tail` (it reloads when it has caught up with the producer), how many the producer pushed per reload of `head`, and the probe taken before the run."
 	print ""
-	print "| stage 5 runs in which | runs | throughput Mitems/s median (min-max) |"
-	print "|---|--:|--:|"
-	for (k in tp_of) {
-		split(k, part, SUBSEP)
-		if (part[1] != "stage5-count") continue
-		f = per[k SUBSEP "push_full_per_mitem"]; e = per[k SUBSEP "pop_empty_per_mitem"]
-		if (f > e) { fullrun = fullrun " " tp_of[k]; nf++ } else { emptyrun = emptyrun " " tp_of[k]; ne++ }
+	print "| round | throughput Mitems/s | items per consumer reload | items per producer reload | probe ns |"
+	print "|--:|--:|--:|--:|--:|"
+	n = 0
+	for (r = 1; r <= rounds; r++) {
+		k = "stage5-count" SUBSEP 65536 SUBSEP r
+		if (!(k in tp_of)) continue
+		order[++n] = r
+		for (i = n; i > 1 && tp_of["stage5-count" SUBSEP 65536 SUBSEP order[i - 1]] < tp_of[k]; i--) { t = order[i]; order[i] = order[i - 1]; order[i - 1] = t }
 	}
-	if (nf) printf "| the producer waited more (ring mostly full) | %d | %.1f (%s) |\n", nf, median(fullrun), minmax(fullrun)
-	if (ne) printf "| the consumer waited more (ring mostly empty) | %d | %.1f (%s) |\n", ne, median(emptyrun), minmax(emptyrun)
+	for (i = 1; i <= n; i++) {
+		k = "stage5-count" SUBSEP 65536 SUBSEP order[i]
+		pr = per[k SUBSEP "pop_reloads_per_mitem"]; hr = per[k SUBSEP "push_reloads_per_mitem"]
+		printf "| %d | %.1f | %s | %s | %.0f |\n", order[i], tp_of[k], (pr > 0) ? sprintf("%.1f", 1e6 / pr) : "-",
+			(hr > 0) ? sprintf("%.0f", 1e6 / hr) : "never", probe_of[k]
+	}
 	print ""
 
 	print "## 4. What the lock costs the kernel"
