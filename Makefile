@@ -123,13 +123,17 @@ test: deps
 	@echo "== all stages: contract, stage tests, tsan, asan and both negative controls passed"
 
 # ---------------------------------------------------------------- reading the ladder
+# The lesson is the header: its diff in full; any other file that differs
+# (the stage's own tests) is named, and shown with FILES=all.
 diff:
-	@case "$(STAGE)" in 2|3|4|5) ;; *) echo "usage: make diff STAGE=N (N = 2..5)" >&2; exit 2;; esac
+	@case "$(STAGE)" in 2|3|4|5) ;; *) echo "usage: make diff STAGE=N [FILES=all]  (N = 2..5)" >&2; exit 2;; esac
 	@cd $(TOP) && prev=$$(echo $(STAGES) | cut -d' ' -f$$(($(STAGE) - 1))); \
 	 cur=$$(echo $(STAGES) | cut -d' ' -f$(STAGE)); \
-	 git --no-pager diff --no-index --stat --color=auto "$$prev" "$$cur"; \
-	 git --no-pager diff --no-index --color=auto "$$prev" "$$cur"; \
-	 status=$$?; [ $$status -le 1 ]
+	 if [ "$(FILES)" = all ]; then what="$$prev $$cur"; else what="$$prev/spsc.h $$cur/spsc.h"; fi; \
+	 git --no-pager diff --no-index --color=auto $$what; status=$$?; \
+	 [ "$(FILES)" = all ] || git --no-pager diff --no-index --stat=100 "$$prev" "$$cur" | \
+		grep -v 'spsc.h' | sed -n 's/^ *\(.*\) *|.*/   also differs: \1 (make diff STAGE=$(STAGE) FILES=all)/p'; \
+	 [ $$status -le 1 ]
 
 FORMAT_FILES = $(wildcard $(TOP)/common/*.c $(TOP)/common/*.h $(TOP)/common/*/*.c $(TOP)/common/*/*.h $(foreach s,$(STAGES),$(TOP)/$s/*.c $(TOP)/$s/*.h))
 format:
