@@ -1,10 +1,11 @@
 #!/bin/sh
-# common/bench-record.sh RESULTS README: promote RESULTS/latest to
+# common/bench-record.sh RESULTS README...: promote RESULTS/latest to
 # RESULTS/reference and put its progression table (with the machine line)
-# into README between <!-- progression:begin --> and <!-- progression:end -->.
+# into each README between <!-- progression:begin --> and <!-- progression:end -->.
 set -eu
-results=${1:?usage: bench-record.sh RESULTS_DIR README.md}
-readme=${2:?README.md}
+results=${1:?usage: bench-record.sh RESULTS_DIR README.md...}
+shift
+[ $# -gt 0 ] || { echo "usage: bench-record.sh RESULTS_DIR README.md..." >&2; exit 2; }
 latest=$results/latest
 ref=$results/reference
 
@@ -13,8 +14,10 @@ if grep -q '^# spsc-ladder benchmark: make bench-quick' "$latest/results.csv"; t
 	echo "bench-record: $latest comes from make bench-quick; the reference must be a bench-all run" >&2
 	exit 1
 fi
-grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end -->' "$readme" ||
-	{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
+for readme in "$@"; do
+	grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end -->' "$readme" ||
+		{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
+done
 
 # The reference keeps what a reader needs to trust it: the CSV, the table,
 # the plot data and the charts (raw/ stays behind: results.csv holds its
@@ -39,9 +42,11 @@ table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 awk '/^Machine: / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
 	"$ref/progression.md" >"$table"
-awk -v table="$table" '
-	/<!-- progression:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-	/<!-- progression:end -->/ { skip = 0 }
-	!skip' "$readme" >"$readme.tmp"
-mv "$readme.tmp" "$readme"
-echo "bench-record: $ref updated; README table replaced"
+for readme in "$@"; do
+	awk -v table="$table" '
+		/<!-- progression:begin -->/ { print; while ((getline line < table) > 0) print line; close(table); skip = 1; next }
+		/<!-- progression:end -->/ { skip = 0 }
+		!skip' "$readme" >"$readme.tmp"
+	mv "$readme.tmp" "$readme"
+done
+echo "bench-record: $ref updated; the table replaced in $*"

@@ -3,7 +3,7 @@
 #
 #   make bench-all     every workload on every stage, into notes/results/latest/
 #   make bench-quick   the same pipeline on small sizes; checks the outputs parse
-#   make bench-record  latest/ becomes the reference, and its table goes into README.md
+#   make bench-record  latest/ becomes the reference, its table into README.md and notes/README.md
 #   make bench-experiments  the measurements the notes quote beyond the table
 
 .PHONY: bench bench-all bench-quick bench-record bench-experiments
@@ -63,4 +63,4 @@ bench-quick: deps
 	@sh $(TOP)/common/bench-check.sh $(BENCH_RESULTS)/latest
 
 bench-record:
-	@sh $(TOP)/common/bench-record.sh $(BENCH_RESULTS) $(TOP)/README.md
+	@sh $(TOP)/common/bench-record.sh $(BENCH_RESULTS) $(TOP)/README.md $(TOP)/notes/README.md
