@@ -345,10 +345,10 @@ static _Thread_local struct side_counts counts; /* this thread's own: nothing sh
  * This peeks at stage 5's private fields: a measuring tool, not an API.
  */
 #define PUSH_WILL_RELOAD(q) (atomic_load_explicit(&(q)->tail, memory_order_relaxed) - (q)->head_cache == (q)->mask + 1)
-#define POP_WILL_RELOAD(q) ((q)->tail_cache == atomic_load_explicit(&(q)->head, memory_order_relaxed))
+#define POP_WILL_RELOAD(q)  ((q)->tail_cache == atomic_load_explicit(&(q)->head, memory_order_relaxed))
 #else
 #define PUSH_WILL_RELOAD(q) 0
-#define POP_WILL_RELOAD(q) 0
+#define POP_WILL_RELOAD(q)  0
 #endif
 
 /*
@@ -1036,7 +1036,7 @@ static const struct {
 	uint64_t lo, hi;
 	const char **dst_str;
 } flags[] = {
-	{"--items", &opt.items, 1, 100000000000u, NULL},
+        {"--items", &opt.items, 1, 100000000000u, NULL},
         {"--capacity", &opt.capacity, 1, (uint64_t)1 << 28, NULL},
         {"--runs", &opt.runs, 1, 1000, NULL},
         {"--min-ms", &opt.min_ms, 1, 600000, NULL},
