@@ -72,12 +72,17 @@ Test(create, stage_name_is_set)
 	cr_assert_eq(strncmp(SPSC_STAGE_NAME, "stage", 5), 0, "SPSC_STAGE_NAME is %s", SPSC_STAGE_NAME);
 }
 
-static void expect_einval(size_t capacity)
+static void expect_create_error(size_t capacity, int err)
 {
 	errno = 0;
 	spsc_queue *q = spsc_create(capacity);
 	cr_assert_null(q, "spsc_create(%zu) should fail", capacity);
-	cr_assert_eq(errno, EINVAL, "spsc_create(%zu): errno %d, expected EINVAL", capacity, errno);
+	cr_assert_eq(errno, err, "spsc_create(%zu): errno %d, expected %d", capacity, errno, err);
+}
+
+static void expect_einval(size_t capacity)
+{
+	expect_create_error(capacity, EINVAL);
 }
 
 Test(create, bad_capacities_are_einval)
@@ -105,6 +110,45 @@ Test(create, allocation_failure_is_enomem_and_leaks_nothing)
 		cr_assert_geq(failed, 1, "no allocation was made, so none failed");
 	}
 	spsc_queue *q = create_or_die(64); /* and it works again afterwards */
+	spsc_destroy(q);
+}
+
+/*
+ * A capacity the contract accepts whose buffer no machine can hold (2^59
+ * slots, 2^62 bytes): the allocation fails, and that is ENOMEM, not EINVAL
+ * and not a crash. Not under AddressSanitizer, whose malloc aborts on such
+ * a size unless told otherwise (the fuzzer, common/fuzz_queue.c, tells it
+ * and checks this case on every stage).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+Test(create, valid_but_unallocatable_capacity_is_enomem)
+{
+	expect_create_error(MAX_CAPACITY, ENOMEM);
+	expect_create_error(MAX_CAPACITY / 2 + 1, ENOMEM); /* rounds up to MAX_CAPACITY */
+}
+#endif
+
+Test(create, a_failed_create_leaves_other_queues_alone)
+{
+	spsc_queue *q = create_or_die(8);
+	for (uint64_t i = 0; i < 3; i++)
+		push_ok(q, i);
+	test_alloc_fail_after(0);
+	spsc_queue *other = spsc_create(4);
+	test_alloc_fail_never();
+	cr_assert_null(other, "spsc_create succeeded with every allocation failing");
+	for (uint64_t i = 3; i < 5; i++)
+		push_ok(q, i);
+	for (uint64_t i = 0; i < 5; i++)
+		pop_expect(q, i);
+	pop_expect_empty(q);
 	spsc_destroy(q);
 }
 
