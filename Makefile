@@ -45,6 +45,7 @@ help:
 	@echo 'make demo-race       show ThreadSanitizer catching the deliberately broken stage 3'
 	@echo 'make diff STAGE=N    stage N against stage N-1, the lesson of stage N'
 	@echo 'make format          clang-format every C file in place (format-check: only check)'
+	@echo 'make fuzz, soak, model, memcheck   the stages under attack (make abuse-help lists them)'
 	@echo 'make deps            install missing packages (apt-get) or print the command'
 	@echo 'make clean           remove build/'
 	@echo 'make -C stageN-... test   one stage only'

@@ -32,9 +32,10 @@ fi
 
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-if [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e '^lock$' -e '^partial$' -e '^auxfiles$')" ]; then
+# Empty package lists (a fresh container): nothing can be installed before an update.
+if ! find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' 2>/dev/null | grep -q .; then
 	$as_root apt-get update -q || exit 1
 fi
+# shellcheck disable=SC2086 # word splitting of the package list is intended
 $as_root apt-get install -y -q --no-install-recommends $missing ||
 	{ $as_root apt-get update -q && $as_root apt-get install -y -q --no-install-recommends $missing; }

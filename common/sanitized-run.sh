@@ -45,7 +45,7 @@ report)
 		"$(echo "$patterns" | sed 's/;/; /g')"
 	;;
 *)
-	echo "usage: $0 clean BINARY [ARGS] | report "ERE;ERE..." BINARY [ARGS]" >&2
+	echo "usage: $0 clean BINARY [ARGS] | report 'ERE;ERE...' BINARY [ARGS]" >&2
 	exit 2
 	;;
 esac

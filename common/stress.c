@@ -19,8 +19,9 @@
 struct stress {
 	spsc_queue *q;
 	uint64_t items;
-	atomic_bool producer_done; /* written by the producer (release) after its last push; read by the consumer */
-	struct stress_result r;    /* full_hits: producer only; the rest: consumer only; read after join */
+	atomic_bool producer_done;     /* written by the producer (release) after its last push; read by the consumer */
+	atomic_bool producer_saw_full; /* written by the producer (relaxed) on a full ring; read by the consumer */
+	struct stress_result r;        /* full_hits: producer only; the rest: consumer only; read after join */
 };
 
 /* xorshift64: cheap, per-thread, deterministic. */
@@ -69,6 +70,7 @@ static void *producer_main(void *arg)
 		unsigned tries = 0;
 		while (!spsc_try_push(s->q, item_of(i))) {
 			s->r.full_hits++;
+			atomic_store_explicit(&s->producer_saw_full, true, memory_order_relaxed);
 			wait_a_little(&tries);
 		}
 		maybe_pause(i, true, &rng);
@@ -104,6 +106,16 @@ static void *consumer_main(void *arg)
 			wait_a_little(&tries);
 		}
 		r->moved++;
+		/*
+		 * Half-way, stop until the producer has found the ring full (or has
+		 * finished: stage 1 never fills). The random pauses make full
+		 * likely; this makes it certain, whatever the relative speeds of
+		 * the two threads (ThreadSanitizer changes them a lot).
+		 */
+		if (expect == s->items / 2)
+			while (!atomic_load_explicit(&s->producer_saw_full, memory_order_relaxed) &&
+			       !atomic_load_explicit(&s->producer_done, memory_order_relaxed))
+				sched_yield();
 		if (v != item_of(expect) && r->bad++ == 0) {
 			r->first_bad = expect;
 			r->got = seq_of(v);
@@ -119,6 +131,7 @@ struct stress_result stress_run(spsc_queue *q, uint64_t items)
 	pthread_t prod, cons;
 
 	atomic_init(&s.producer_done, false);
+	atomic_init(&s.producer_saw_full, false);
 	if (pthread_create(&cons, NULL, consumer_main, &s) != 0 ||
 	    pthread_create(&prod, NULL, producer_main, &s) != 0) {
 		perror("pthread_create");
