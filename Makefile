@@ -122,7 +122,7 @@ demo-race: $(BROKEN)
 test: deps
 	@$(MAKE) --no-print-directory $(addprefix contract-,$(STAGES))
 	@$(MAKE) --no-print-directory tsan asan $(TEST_EXTRA)
-	@echo "== all stages: contract, stage tests, tsan, asan and both negative controls passed"
+	@echo "== all stages: contract, stage tests, tsan, asan, the attacks and every negative control passed"
 
 # ---------------------------------------------------------------- reading the ladder
 # The lesson is the header: its diff in full; any other file that differs
