@@ -125,19 +125,29 @@ test: deps
 	@echo "== all stages: contract, stage tests, tsan, asan, the attacks and every negative control passed"
 
 # ---------------------------------------------------------------- reading the ladder
-# The lesson is the header: its diff in full; any other file that differs
-# (the stage's own tests) is named, and shown with FILES=all.
+# The lesson is the header: its diff in full, less any section marked as an
+# extension beyond the ladder (stage 5's bulk operations), which is named;
+# any other file that differs (the stage's own tests) is named too. FILES=all
+# shows everything.
+EXTENSION_RANGE := /---- Beyond the ladder/,/---- End of the extension/d
 diff:
 	@case "$(STAGE)" in 2|3|4|5) ;; *) echo "usage: make diff STAGE=N [FILES=all]  (N = 2..5)" >&2; exit 2;; esac
 	@cd $(TOP) && prev=$$(echo $(STAGES) | cut -d' ' -f$$(($(STAGE) - 1))); \
 	 cur=$$(echo $(STAGES) | cut -d' ' -f$(STAGE)); \
-	 if [ "$(FILES)" = all ]; then what="$$prev $$cur"; else what="$$prev/spsc.h $$cur/spsc.h"; fi; \
+	 if [ "$(FILES)" = all ]; then what="$$prev $$cur"; else \
+		mkdir -p $(BUILD)/diff/$$prev $(BUILD)/diff/$$cur; \
+		sed '$(EXTENSION_RANGE)' $$prev/spsc.h >$(BUILD)/diff/$$prev/spsc.h; \
+		sed '$(EXTENSION_RANGE)' $$cur/spsc.h >$(BUILD)/diff/$$cur/spsc.h; \
+		cd $(BUILD)/diff; what="$$prev/spsc.h $$cur/spsc.h"; fi; \
 	 git --no-pager diff --no-index --color=auto $$what; status=$$?; \
+	 cd $(TOP); [ "$(FILES)" = all ] || ! grep -q -- '---- Beyond the ladder' $$cur/spsc.h || \
+		echo "   also in $$cur/spsc.h: an extension beyond the ladder, left out here (make diff STAGE=$(STAGE) FILES=all)"; \
 	 [ "$(FILES)" = all ] || git --no-pager diff --no-index --stat=100 "$$prev" "$$cur" | \
 		grep -v 'spsc.h' | sed -n 's/^ *\(.*\) *|.*/   also differs: \1 (make diff STAGE=$(STAGE) FILES=all)/p'; \
 	 [ $$status -le 1 ]
 
-FORMAT_FILES = $(wildcard $(TOP)/common/*.c $(TOP)/common/*.h $(TOP)/common/*/*.c $(TOP)/common/*/*.h $(foreach s,$(STAGES),$(TOP)/$s/*.c $(TOP)/$s/*.h))
+FORMAT_FILES = $(wildcard $(TOP)/common/*.c $(TOP)/common/*.h $(TOP)/common/*/*.c $(TOP)/common/*/*.h \
+	$(TOP)/common/peers/*.hpp $(TOP)/common/peers/*/*.c $(TOP)/common/peers/*/*.h $(TOP)/common/peers/*/*.cpp $(foreach s,$(STAGES),$(TOP)/$s/*.c $(TOP)/$s/*.h))
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -19,6 +19,7 @@
 struct stress {
 	spsc_queue *q;
 	uint64_t items;
+	bool bulk;                     /* spsc_try_push_n / spsc_try_pop_n with random batches */
 	atomic_bool producer_done;     /* written by the producer (release) after its last push; read by the consumer */
 	atomic_bool producer_saw_full; /* written by the producer (relaxed) on a full ring; read by the consumer */
 	struct stress_result r;        /* full_hits: producer only; the rest: consumer only; read after join */
@@ -61,19 +62,59 @@ static inline void wait_a_little(unsigned *tries)
 		sched_yield();
 }
 
+/* The most items one bulk call asks for: more than a capacity-64 ring holds. */
+#define BULK_MAX 100
+
+/*
+ * The producer's next move: item i alone, or (bulk) a random batch of the
+ * items from i on through spsc_try_push_n. Returns how many were pushed.
+ */
+static size_t push_some(struct stress *s, uint64_t i, uint64_t *rng)
+{
+#ifdef SPSC_HAS_BULK
+	if (s->bulk) {
+		uint64_t batch[BULK_MAX];
+		size_t n = 1 + (size_t)(next_rand(rng) % BULK_MAX);
+
+		if (n > s->items - i)
+			n = (size_t)(s->items - i);
+		for (size_t j = 0; j < n; j++)
+			batch[j] = item_of(i + j);
+		return spsc_try_push_n(s->q, batch, n);
+	}
+#else
+	(void)rng;
+#endif
+	return spsc_try_push(s->q, item_of(i)) ? 1 : 0;
+}
+
+/* The consumer's next move: one item, or (bulk) a random number of them. */
+static size_t pop_some(struct stress *s, uint64_t *out, uint64_t *rng)
+{
+#ifdef SPSC_HAS_BULK
+	if (s->bulk)
+		return spsc_try_pop_n(s->q, out, 1 + (size_t)(next_rand(rng) % BULK_MAX));
+#else
+	(void)rng;
+#endif
+	return spsc_try_pop(s->q, &out[0]) ? 1 : 0;
+}
+
 static void *producer_main(void *arg)
 {
 	struct stress *s = arg;
 	uint64_t rng = 0x2545f4914f6cdd1dULL;
 
-	for (uint64_t i = 0; i < s->items; i++) {
+	for (uint64_t i = 0; i < s->items;) {
 		unsigned tries = 0;
-		while (!spsc_try_push(s->q, item_of(i))) {
+		size_t k;
+		while ((k = push_some(s, i, &rng)) == 0) {
 			s->r.full_hits++;
 			atomic_store_explicit(&s->producer_saw_full, true, memory_order_relaxed);
 			wait_a_little(&tries);
 		}
-		maybe_pause(i, true, &rng);
+		for (size_t j = 0; j < k; j++, i++)
+			maybe_pause(i, true, &rng);
 	}
 	/* RELEASE, pairs with the consumer's ACQUIRE load: all pushes happen before it sees done. */
 	atomic_store_explicit(&s->producer_done, true, memory_order_release);
@@ -85,9 +126,10 @@ static void *consumer_main(void *arg)
 	struct stress *s = arg;
 	struct stress_result *r = &s->r;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	uint64_t got[BULK_MAX];
 
-	for (uint64_t expect = 0; expect < s->items; expect++) {
-		uint64_t v;
+	for (uint64_t expect = 0; expect < s->items;) {
+		size_t k;
 		unsigned tries = 0;
 		for (;;) {
 			/*
@@ -96,7 +138,7 @@ static void *consumer_main(void *arg)
 			 * visible to the pop and an empty queue means an item was lost.
 			 */
 			bool done = atomic_load_explicit(&s->producer_done, memory_order_acquire);
-			if (spsc_try_pop(s->q, &v))
+			if ((k = pop_some(s, got, &rng)) > 0)
 				break;
 			if (done) {
 				r->lost = true;
@@ -105,29 +147,32 @@ static void *consumer_main(void *arg)
 			r->empty_hits++;
 			wait_a_little(&tries);
 		}
-		r->moved++;
-		/*
-		 * Half-way, stop until the producer has found the ring full (or has
-		 * finished: stage 1 never fills). The random pauses make full
-		 * likely; this makes it certain, whatever the relative speeds of
-		 * the two threads (ThreadSanitizer changes them a lot).
-		 */
-		if (expect == s->items / 2)
-			while (!atomic_load_explicit(&s->producer_saw_full, memory_order_relaxed) &&
-			       !atomic_load_explicit(&s->producer_done, memory_order_relaxed))
-				sched_yield();
-		if (v != item_of(expect) && r->bad++ == 0) {
-			r->first_bad = expect;
-			r->got = seq_of(v);
+		for (size_t j = 0; j < k; j++, expect++) {
+			r->moved++;
+			/*
+			 * Half-way, stop until the producer has found the ring full
+			 * (or has finished: stage 1 never fills). The random pauses
+			 * make full likely; this makes it certain, whatever the
+			 * relative speeds of the two threads (ThreadSanitizer changes
+			 * them a lot).
+			 */
+			if (expect == s->items / 2)
+				while (!atomic_load_explicit(&s->producer_saw_full, memory_order_relaxed) &&
+				       !atomic_load_explicit(&s->producer_done, memory_order_relaxed))
+					sched_yield();
+			if (got[j] != item_of(expect) && r->bad++ == 0) {
+				r->first_bad = expect;
+				r->got = seq_of(got[j]);
+			}
+			maybe_pause(expect, false, &rng);
 		}
-		maybe_pause(expect, false, &rng);
 	}
 	return NULL;
 }
 
-struct stress_result stress_run(spsc_queue *q, uint64_t items)
+struct stress_result stress_run(spsc_queue *q, uint64_t items, bool bulk)
 {
-	struct stress s = {.q = q, .items = items};
+	struct stress s = {.q = q, .items = items, .bulk = bulk};
 	pthread_t prod, cons;
 
 	atomic_init(&s.producer_done, false);

@@ -42,7 +42,7 @@ struct spsc_queue;
 
 /* From test_contract.c (Criterion), for the stage tests. */
 struct spsc_queue *create_or_die(size_t capacity);
-void stress_and_check(struct spsc_queue *q, uint64_t items); /* stress_run + asserts */
+void stress_and_check(struct spsc_queue *q, uint64_t items, bool bulk); /* stress_run + asserts */
 
 /* From stress.c (no Criterion). What the two threads saw. */
 struct stress_result {
@@ -51,15 +51,16 @@ struct stress_result {
 	uint64_t first_bad;  /* position of the first wrong item (valid when bad > 0) */
 	uint64_t got;        /* sequence number that arrived at first_bad */
 	bool lost;           /* the producer finished and the queue ran dry early */
-	uint64_t full_hits;  /* try_push calls that found the queue full */
-	uint64_t empty_hits; /* try_pop calls that found the queue empty */
+	uint64_t full_hits;  /* push calls that found the queue full (pushed nothing) */
+	uint64_t empty_hits; /* pop calls that found the queue empty (popped nothing) */
 };
 /*
  * One producer and one consumer thread move `items` items through q, with
  * random short pauses on both sides; the consumer checks every item's
- * sequence number.
+ * sequence number. bulk (queues with SPSC_HAS_BULK only): every move is a
+ * spsc_try_push_n / spsc_try_pop_n of a random 1..100 items instead.
  */
-struct stress_result stress_run(struct spsc_queue *q, uint64_t items);
+struct stress_result stress_run(struct spsc_queue *q, uint64_t items, bool bulk);
 /*
  * True when every item arrived once and in order, and the queue was found
  * empty (and full, if bounded) at least once; otherwise false, with why.

@@ -224,6 +224,71 @@ static inline size_t spsc_size(const spsc_queue *q)
 	return n <= q->mask + 1 ? n : q->mask + 1;
 }
 
+/* ---- Beyond the ladder: bulk operations (an extension, not this stage's lesson) ----
+ *
+ * `make diff STAGE=5` leaves this section out; notes/06-beyond.md measures it.
+ * The same protocol with one publication per batch: the slots of the whole
+ * batch are written (or read) first, then the counter is stored once with
+ * RELEASE. The other side pays one cache miss on the counter per batch
+ * instead of one per item. SPSC_HAS_BULK tells the tests and the benchmark
+ * that these exist.
+ */
+#include <string.h> /* memcpy */
+
+#define SPSC_HAS_BULK 1
+
+/*
+ * Producer thread only. Pushes items[0], items[1], ... for as many of the n
+ * as fit, in order; returns how many (0 when full, or when n is 0).
+ */
+static inline size_t spsc_try_push_n(spsc_queue *q, const uint64_t *items, size_t n)
+{
+	size_t tail = atomic_load_explicit(&q->tail, SPSC_RELAXED_); /* our own counter */
+	size_t capacity = q->mask + 1;
+
+	if (capacity - (tail - q->head_cache) < n)
+		/* Not enough room by the cached head: reload. ACQUIRE, as in spsc_try_push. */
+		q->head_cache = atomic_load_explicit(&q->head, SPSC_ACQUIRE_);
+	size_t room = capacity - (tail - q->head_cache);
+	size_t k = n < room ? n : room;
+	if (k == 0)
+		return 0;
+
+	/* At most two runs of slots: up to the end of the array, then from its start. */
+	size_t at = tail & q->mask;
+	size_t first = capacity - at < k ? capacity - at : k;
+	memcpy(&q->slots[at], items, first * sizeof(uint64_t));
+	memcpy(&q->slots[0], items + first, (k - first) * sizeof(uint64_t));
+	/* RELEASE, pairs with the ACQUIRE load of tail in spsc_try_pop(_n): all k slot writes come first. */
+	atomic_store_explicit(&q->tail, tail + k, SPSC_PUBLISH_);
+	return k;
+}
+
+/*
+ * Consumer thread only. Pops up to n items into items[0], items[1], ... in
+ * order; returns how many (0 when empty: items is untouched).
+ */
+static inline size_t spsc_try_pop_n(spsc_queue *q, uint64_t *items, size_t n)
+{
+	size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_); /* our own counter */
+
+	if (q->tail_cache - head < n)
+		/* Fewer items than asked for by the cached tail: reload. ACQUIRE, as in spsc_try_pop. */
+		q->tail_cache = atomic_load_explicit(&q->tail, SPSC_ACQUIRE_);
+	size_t ready = q->tail_cache - head;
+	size_t k = n < ready ? n : ready;
+	if (k == 0)
+		return 0;
+
+	size_t at = head & q->mask;
+	size_t first = q->mask + 1 - at < k ? q->mask + 1 - at : k;
+	memcpy(items, &q->slots[at], first * sizeof(uint64_t));
+	memcpy(items + first, &q->slots[0], (k - first) * sizeof(uint64_t));
+	/* RELEASE, pairs with the ACQUIRE load of head in spsc_try_push(_n): all k slot reads come first. */
+	atomic_store_explicit(&q->head, head + k, SPSC_RELEASE_);
+	return k;
+}
+/* ---- End of the extension ---- */
 #ifdef SPSC_TESTING
 /* Test hook: start a fresh, empty queue's counters at start (to cross SIZE_MAX). */
 static inline void spsc_test_set_counters(spsc_queue *q, size_t start)
