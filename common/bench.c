@@ -42,6 +42,11 @@
 #ifndef BENCH_FLAGS
 #define BENCH_FLAGS "unknown (built without BENCH_FLAGS)"
 #endif
+#ifdef SPSC_HAS_BULK
+#define BENCH_HAS_BULK "yes"
+#else
+#define BENCH_HAS_BULK "no"
+#endif
 #ifdef __clang__
 #define BENCH_COMPILER "clang " __clang_version__
 #else
@@ -56,6 +61,8 @@
 #define UNBOUNDED_INITIAL_CAPACITY 4
 /* The probe times round trips in batches: one clock read per batch, not per trip. */
 #define PROBE_BATCH 100
+/* The largest batch of the bulk workload. */
+#define BULK_MAX_BATCH 256
 
 /* ------------------------------------------------------------------ errors */
 
@@ -98,6 +105,7 @@ struct options {
 	uint64_t probe_trips;  /* probe: round trips of the cache line */
 	uint64_t cap_max_log2; /* capacity sweep: 2^1 .. 2^this */
 	uint64_t round;        /* a label: bench-all's round number */
+	uint64_t batch;        /* bulk: one batch size; 0 (not given): 1, 8, 32 and 256 */
 	const char *cpus;
 	const char *csv;
 	const char *hist;
@@ -115,7 +123,7 @@ static struct options opt = {
 };
 
 static const char *const workloads[] = {
-        "probe", "seed-st", "seed-mt", "throughput", "latency", "capacity", "alloc", "pairs", "info",
+        "probe", "seed-st", "seed-mt", "throughput", "latency", "capacity", "alloc", "pairs", "bulk", "info",
 };
 #define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
@@ -144,7 +152,10 @@ static void print_help(void)
 	       "              be 0 for a bounded stage; stage 1 reports growths and bytes copied\n"
 	       "  pairs       --items push+pop pairs on one thread (for callgrind: run it for\n"
 	       "              N and 2N items; the difference / N is instructions per pair)\n"
-	       "  info        stage, compiler, flags, timer and CPUs, as comment lines\n"
+	       "  bulk        throughput as above, moving batches of --batch items per\n"
+	       "              spsc_try_push_n / spsc_try_pop_n call (default: 1, 8, 32, 256\n"
+	       "              in turn); only for queues with bulk operations (info says)\n"
+	       "  info        stage, compiler, flags, timer, CPUs and bulk, as comment lines\n"
 	       "\n"
 	       "Flags:\n"
 	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
@@ -157,6 +168,7 @@ static void print_help(void)
 	       "  --probe-trips N    probe round trips (default 100000)\n"
 	       "  --cap-max-log2 N   capacity sweep upper end (default 20, at most 24)\n"
 	       "  --round N          label written in the round column (default 0)\n"
+	       "  --batch N          bulk: one batch size, 1 .. %d (default: 1, 8, 32, 256)\n"
 	       "  --csv FILE         append rows to FILE (header written if FILE is empty)\n"
 	       "  --hist FILE        latency histogram: lines 'bin_low_ns count'\n"
 	       "  --no-warmup        throughput: no warm-up run (for perf stat: every item\n"
@@ -167,7 +179,7 @@ static void print_help(void)
 	       "Stage 1 is unbounded: every workload creates it with an initial capacity of\n"
 	       "%d (like Rust's VecDeque<u64>) and it grows; the capacity column of its rows\n"
 	       "is that initial length.\n",
-	       prog, SPSC_STAGE_NAME, UNBOUNDED_INITIAL_CAPACITY);
+	       prog, SPSC_STAGE_NAME, BULK_MAX_BATCH, UNBOUNDED_INITIAL_CAPACITY);
 }
 
 /* A decimal number in [lo, hi], digits only: no sign, no suffix, no overflow. */
@@ -267,13 +279,24 @@ static void open_output(void)
 	}
 }
 
+/* The first column: a stage's number ("stage5-waitfree": 5), else a peer's whole name. */
+static const char *queue_id(void)
+{
+	static char digit[2];
+
+	if (strncmp(SPSC_STAGE_NAME, "stage", 5) != 0)
+		return SPSC_STAGE_NAME;
+	digit[0] = SPSC_STAGE_NAME[5];
+	return digit;
+}
+
 static void emit(const char *metric, double value, const char *unit)
 {
 	if (!header_done)
 		fprintf(out, "stage,stage_name,workload,round,run,metric,value,unit,capacity,items,"
 		             "probe_ns,cpus,timer\n");
 	header_done = true;
-	fprintf(out, "%c,%s,%s,%" PRIu64 ",%u,%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s\n", SPSC_STAGE_NAME[5],
+	fprintf(out, "%s,%s,%s,%" PRIu64 ",%u,%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s\n", queue_id(),
 	        SPSC_STAGE_NAME, row.workload, opt.round, row.run, metric, value, unit, row.capacity, row.items,
 	        row.probe_ns, cpus_label, "clock_gettime");
 }
@@ -593,6 +616,7 @@ struct stream {
 	spsc_queue *q;
 	uint64_t items;
 	uint64_t min_ns;
+	size_t batch; /* 0: item by item; else bulk calls of up to batch items */
 	atomic_uint gate;
 	uint64_t prod_start, prod_end, cons_start, cons_end;
 	uint64_t sent, received;
@@ -646,6 +670,70 @@ static void *stream_consumer(void *arg)
 	return NULL;
 }
 
+#ifdef SPSC_HAS_BULK
+/* The bulk workload's producer: the same stream, batch items per spsc_try_push_n. */
+static void *bulk_producer(void *arg)
+{
+	struct stream *s = arg;
+	uint64_t limit = s->items ? s->items : END_OF_RUN;
+	uint64_t batch[BULK_MAX_BATCH];
+	uint64_t i = 0;
+
+	gate_pass(&s->gate);
+	s->prod_start = now_ns();
+	uint64_t deadline = s->prod_start + s->min_ns;
+	while (i < limit) {
+		size_t n = limit - i < s->batch ? (size_t)(limit - i) : s->batch;
+
+		for (size_t j = 0; j < n; j++)
+			batch[j] = i + j;
+		for (size_t done = 0; done < n;) {
+			size_t k = spsc_try_push_n(s->q, batch + done, n - done);
+
+			if (k == 0)
+				spin_pause();
+			done += k;
+		}
+		i += n;
+		/* The clock, once per CLOCK_CHECK_MASK + 1 items, as in stream_producer. */
+		if (s->items == 0 && ((i - n) | CLOCK_CHECK_MASK) < i && now_ns() >= deadline)
+			break;
+	}
+	s->prod_end = now_ns();
+	s->sent = i;
+	push_wait(s->q, END_OF_RUN);
+	return NULL;
+}
+
+/* The bulk workload's consumer: up to batch items per spsc_try_pop_n, every one checked. */
+static void *bulk_consumer(void *arg)
+{
+	struct stream *s = arg;
+	uint64_t got[BULK_MAX_BATCH];
+	uint64_t expected = 0;
+
+	gate_pass(&s->gate);
+	s->cons_start = now_ns();
+	for (;;) {
+		size_t k = spsc_try_pop_n(s->q, got, s->batch);
+
+		if (k == 0)
+			spin_pause();
+		for (size_t j = 0; j < k; j++, expected++) {
+			if (got[j] != expected) {
+				if (got[j] == END_OF_RUN)
+					goto end;
+				check_item(got[j], expected);
+			}
+		}
+	}
+end:
+	s->cons_end = now_ns();
+	s->received = expected;
+	return NULL;
+}
+#endif
+
 struct stream_result {
 	double seconds;      /* producer's start to consumer's end */
 	double prod_seconds; /* producer's start to its last push */
@@ -656,13 +744,19 @@ struct stream_result {
 };
 
 /* One timed run on a fresh queue, the probe taken just before it. */
-static struct stream_result stream_run(uint64_t capacity, uint64_t items, uint64_t min_ms)
+/* batch 0: item by item; else through the bulk operations (queues that have them). */
+static struct stream_result stream_run(uint64_t capacity, uint64_t items, uint64_t min_ms, size_t batch)
 {
-	struct stream s = {.items = items, .min_ns = min_ms * 1000000u};
+	struct stream s = {.items = items, .min_ns = min_ms * 1000000u, .batch = batch};
 
 	row.probe_ns = probe();
 	s.q = fresh_queue(capacity);
-	run_two(stream_producer, stream_consumer, &s);
+#ifdef SPSC_HAS_BULK
+	if (batch > 0)
+		run_two(bulk_producer, bulk_consumer, &s);
+	else
+#endif
+		run_two(stream_producer, stream_consumer, &s);
 	if (s.received != s.sent)
 		fail("%s: %" PRIu64 " items sent, %" PRIu64 " received", row.workload, s.sent, s.received);
 
@@ -748,7 +842,7 @@ static void workload_seed_mt(void)
 	uint64_t items = opt.items ? opt.items : 100000;
 
 	for (row.run = 1; row.run <= opt.runs; row.run++) {
-		struct stream_result r = stream_run(create_capacity(pow2_at_least(items)), items, 0);
+		struct stream_result r = stream_run(create_capacity(pow2_at_least(items)), items, 0, 0);
 
 		emit("producer_ms", r.prod_seconds * 1e3, "ms");
 		emit("consumer_ms", r.cons_seconds * 1e3, "ms");
@@ -767,7 +861,7 @@ static double mitems(struct stream_result r)
 }
 
 /* A run that is not recorded: caches, page tables, branch predictors and CPU clocks settle. */
-static void warm_up(uint64_t capacity)
+static void warm_up(uint64_t capacity, size_t batch)
 {
 	uint64_t saved = opt.probe_trips;
 
@@ -775,7 +869,7 @@ static void warm_up(uint64_t capacity)
 		return;
 
 	opt.probe_trips = PROBE_BATCH; /* the warm-up's probe is thrown away with it */
-	stream_run(capacity, opt.items, opt.min_ms < 100 ? opt.min_ms : 100);
+	stream_run(capacity, opt.items, opt.min_ms < 100 ? opt.min_ms : 100, batch);
 	opt.probe_trips = saved;
 }
 
@@ -785,9 +879,9 @@ static void workload_throughput(void)
 
 	if (v == NULL)
 		fail("out of memory");
-	warm_up(create_capacity(opt.capacity));
+	warm_up(create_capacity(opt.capacity), 0);
 	for (row.run = 1; row.run <= opt.runs; row.run++) {
-		struct stream_result r = stream_run(create_capacity(opt.capacity), opt.items, opt.min_ms);
+		struct stream_result r = stream_run(create_capacity(opt.capacity), opt.items, opt.min_ms, 0);
 
 		v[row.run - 1] = mitems(r);
 		emit("mitems_per_s", mitems(r), "Mitems/s");
@@ -814,10 +908,10 @@ static void workload_throughput(void)
 
 static void workload_capacity(void)
 {
-	warm_up(create_capacity(opt.capacity));
+	warm_up(create_capacity(opt.capacity), 0);
 	for (uint64_t k = 1; k <= opt.cap_max_log2; k++) {
 		for (row.run = 1; row.run <= opt.runs; row.run++) {
-			struct stream_result r = stream_run((uint64_t)1 << k, opt.items, opt.min_ms);
+			struct stream_result r = stream_run((uint64_t)1 << k, opt.items, opt.min_ms, 0);
 
 			emit("mitems_per_s", mitems(r), "Mitems/s");
 			progress("capacity 2^%" PRIu64 ", run %u of %" PRIu64 ": %.2f Mitems/s (probe %.0f ns)", k,
@@ -835,7 +929,7 @@ static void workload_alloc(void)
 	struct alloc_stats st = seed_st_run(items).alloc;
 	row.probe_ns = 0;
 	emit_alloc("seed-st_", st);
-	struct alloc_stats tp = stream_run(create_capacity(opt.capacity), items, 0).alloc;
+	struct alloc_stats tp = stream_run(create_capacity(opt.capacity), items, 0, 0).alloc;
 	emit_alloc("throughput_", tp);
 	progress("seed-st: %" PRIu64 " allocations, throughput: %" PRIu64 " allocations", st.allocs, tp.allocs);
 	if (!queue_is_unbounded() && (st.allocs != 0 || tp.allocs != 0))
@@ -1014,19 +1108,46 @@ static void workload_pairs(void)
 	emit("pairs", (double)items, "count");
 }
 
+/* Throughput through the bulk operations, batch by batch, on one capacity. */
+static void workload_bulk(void)
+{
+#ifdef SPSC_HAS_BULK
+	static const uint64_t all[] = {1, 8, 32, 256};
+	const uint64_t *batches = opt.batch ? &opt.batch : all;
+	size_t n = opt.batch ? 1 : sizeof(all) / sizeof(all[0]);
+
+	for (size_t b = 0; b < n; b++) {
+		char metric[48];
+
+		snprintf(metric, sizeof(metric), "bulk%" PRIu64 "_mitems_per_s", batches[b]);
+		warm_up(create_capacity(opt.capacity), (size_t)batches[b]);
+		for (row.run = 1; row.run <= opt.runs; row.run++) {
+			struct stream_result r =
+			        stream_run(create_capacity(opt.capacity), opt.items, opt.min_ms, (size_t)batches[b]);
+
+			emit(metric, mitems(r), "Mitems/s");
+			progress("batch %" PRIu64 ", run %u of %" PRIu64 ": %.2f Mitems/s (probe %.0f ns)", batches[b],
+			         row.run, opt.runs, mitems(r), row.probe_ns);
+		}
+	}
+#else
+	usage_error("bulk: %s has no bulk operations (spsc_try_push_n, spsc_try_pop_n)", SPSC_STAGE_NAME);
+#endif
+}
+
 static void workload_info(void)
 {
 	fprintf(out,
 	        "# stage: %s\n# compiler: %s\n# flags: %s\n# timer: clock_gettime(CLOCK_MONOTONIC)"
-	        ", clock overhead %.0f ns\n# cpus: %s\n",
-	        SPSC_STAGE_NAME, BENCH_COMPILER, BENCH_FLAGS, clock_overhead_ns(), cpus_label);
+	        ", clock overhead %.0f ns\n# cpus: %s\n# bulk: %s\n",
+	        SPSC_STAGE_NAME, BENCH_COMPILER, BENCH_FLAGS, clock_overhead_ns(), cpus_label, BENCH_HAS_BULK);
 }
 
 /* ------------------------------------------------------------------ main */
 
 static void (*const workload_fn[N_WORKLOADS])(void) = {
         workload_probe,    workload_seed_st, workload_seed_mt, workload_throughput, workload_latency,
-        workload_capacity, workload_alloc,   workload_pairs,   workload_info,
+        workload_capacity, workload_alloc,   workload_pairs,   workload_bulk,       workload_info,
 };
 
 /* Flags that take a value: a number in [lo, hi], or (dst_str) a string. */
@@ -1044,6 +1165,7 @@ static const struct {
         {"--probe-trips", &opt.probe_trips, PROBE_BATCH, 100000000, NULL},
         {"--cap-max-log2", &opt.cap_max_log2, 1, 24, NULL},
         {"--round", &opt.round, 0, 1000000, NULL},
+        {"--batch", &opt.batch, 1, BULK_MAX_BATCH, NULL},
         {"--cpus", NULL, 0, 0, &opt.cpus},
         {"--csv", NULL, 0, 0, &opt.csv},
         {"--hist", NULL, 0, 0, &opt.hist},

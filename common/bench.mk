@@ -11,12 +11,14 @@
 # -DNDEBUG: an assert left in a hot path changes results by 5x. The exact
 # compiler and flags are compiled into each binary (`bench-stageN info`) and
 # written into every results file.
-BENCH_CFLAGS  := -O3 -march=native -DNDEBUG $(WARN) -pthread
+BENCH_OPT     := -O3 -march=native -DNDEBUG
+BENCH_CFLAGS  := $(BENCH_OPT) $(WARN) -pthread
 BENCH_DIR     := $(BUILD)/bench
 BENCH_RESULTS := $(TOP)/notes/results
 # The callgrind build: the same flags but -march=native, because valgrind
 # cannot decode AVX-512 (SIGILL on a machine that has it).
-BENCH_CG_CFLAGS := -O3 -DNDEBUG $(WARN) -pthread
+BENCH_CG_OPT    := -O3 -DNDEBUG
+BENCH_CG_CFLAGS := $(BENCH_CG_OPT) $(WARN) -pthread
 BENCH_BINS    := $(foreach n,1 2 3 4 5,$(BENCH_DIR)/bench-stage$n $(BENCH_DIR)/bench-stage$n-callgrind)
 # The driver counts allocations through common/test_alloc.c, the tests' own
 # wrapped allocator: one counter for the whole repository.
@@ -64,3 +66,4 @@ bench-quick: deps
 
 bench-record:
 	@sh $(TOP)/common/bench-record.sh $(BENCH_RESULTS) $(TOP)/README.md $(TOP)/notes/README.md
+-include $(TOP)/common/peers/peers.mk
