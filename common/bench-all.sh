@@ -44,9 +44,11 @@ command -v gnuplot >/dev/null || { echo "bench-all.sh: gnuplot is missing (make 
 command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (make deps)" >&2; exit 2; }
 
 # A fresh run replaces the previous one, but not the experiments beside it
-# (make bench-experiments writes $out/experiments/).
+# (make bench-experiments writes $out/experiments/)
 rm -rf "$out/raw"
-rm -f "$out"/*.csv "$out"/*.md "$out"/*.dat "$out"/*.svg "$out"/*.png
+# (and not make bench-peers' peers* files either)
+find "$out" -maxdepth 1 -type f ! -name 'peers*' \( -name '*.csv' -o -name '*.md' -o -name '*.dat' -o -name '*.svg' -o -name '*.png' \) \
+	-exec rm -f {} + 2>/dev/null || true
 mkdir -p "$out/raw"
 rows=$out/raw/rows.csv
 started=$(date +%s)

@@ -61,3 +61,4 @@ bench-peers: deps
 	@sh $(TOP)/common/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory bench-peers-build
 	@sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
+PEERS_MODE ?= full

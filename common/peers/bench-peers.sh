@@ -1,0 +1,151 @@
+#!/bin/sh
+# common/peers/bench-peers.sh MODE BINDIR OUTDIR: stage 5 beside the peers.
+#
+# MODE is `full` (make bench-peers) or `quick` (PEERS_MODE=quick: small
+# sizes, proves the pipeline). BINDIR holds bench-stage5, bench-stage1 and
+# whichever bench-peer-* the install could build; OUTDIR
+# (notes/results/latest) receives peers.csv, peers.md, peers-*.dat and the
+# two charts. Every queue runs the same driver and workloads; the queues
+# take turns in every round (in a rotating order), so each samples the same
+# regimes of the VM, and every target is a median of per-round ratios
+# (common/peers/peers-table.awk).
+set -eu
+
+mode=${1:-full}
+bin=${2:?usage: bench-peers.sh full|quick BINDIR OUTDIR}
+out=${3:?OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+common=$(dirname "$here")
+top=$(dirname "$common")
+
+# Full: about 5 minutes on a 2-vCPU VM.
+case $mode in
+full)
+	ROUNDS=20 MIN_MS=250 BULK_MS=150 TRIPS=200000 SEED_ITEMS=1000000 PAIRS=200000 PROBE_TRIPS=100000 ;;
+quick)
+	ROUNDS=2 MIN_MS=20 BULK_MS=20 TRIPS=10000 SEED_ITEMS=100000 PAIRS=20000 PROBE_TRIPS=10000 ;;
+*)
+	echo "bench-peers.sh: unknown mode '$mode' (full or quick)" >&2
+	exit 2 ;;
+esac
+
+for b in stage5 stage1; do
+	[ -x "$bin/bench-$b" ] && [ -x "$bin/bench-$b-callgrind" ] ||
+		{ echo "bench-peers.sh: $bin/bench-$b is missing (make bench-peers builds it)" >&2; exit 2; }
+done
+command -v gnuplot >/dev/null || { echo "bench-peers.sh: gnuplot is missing (make deps)" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "bench-peers.sh: valgrind is missing (make deps)" >&2; exit 2; }
+
+# Stage 5 first, then each peer that was built, then the baseline.
+queues=stage5
+for p in ck boost moodycamel dpdk; do
+	if [ -x "$bin/bench-peer-$p" ]; then
+		queues="$queues peer-$p"
+	else
+		echo "bench-peers: $p is not built (its package is missing): left out of this run" >&2
+	fi
+done
+queues="$queues stage1"
+nq=$(echo $queues | wc -w)
+
+rm -rf "$out/peers-raw"
+rm -f "$out"/peers.csv "$out"/peers.md "$out"/peers-*.dat "$out"/peers-*.svg "$out"/peers-*.png
+mkdir -p "$out/peers-raw"
+rows=$out/peers-raw/rows.csv
+started=$(date +%s)
+say() { printf 'bench-peers [%s, %ss]: %s\n' "$mode" $(($(date +%s) - started)) "$*" >&2; }
+run() {
+	q=$1
+	shift
+	"$bin/bench-$q" "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
+}
+has_bulk() { "$bin/bench-$1" info | grep -q '^# bulk: yes'; }
+
+# ------------------------------------------------------------ the header, as bench-all writes it
+info=$("$bin/bench-stage5" info)
+field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+cores=$(getconf _NPROCESSORS_ONLN)
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+{
+	echo "# spsc-ladder benchmark: make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)"
+	echo "# date: $date_utc"
+	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
+	echo "# compiler: $(field compiler)"
+	echo "# cpus: $(field cpus) (producer+consumer)"
+	echo "# commit: $commit"
+	for q in $queues; do
+		echo "# $("$bin/bench-$q" info | sed -n 's/^# stage: //p'): $("$bin/bench-$q" info | sed -n 's/^# flags: //p')"
+	done
+	for p in ck boost moodycamel dpdk; do
+		case $p in
+		ck) pkg=libck-dev ;; boost) pkg=libboost-dev ;; moodycamel) pkg=libreaderwriterqueue-dev ;; dpdk) pkg=libdpdk-dev ;;
+		esac
+		echo "# package $pkg: $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo 'not installed')"
+	done
+	echo "# rounds: $ROUNDS; per queue and round: throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips), seed-st ($SEED_ITEMS items), bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
+	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every timed run (probe_ns column)"
+	echo "# stage 1 is unbounded (initial capacity 4, grows): one throughput run per round stands for both capacities"
+	echo "# instructions per push+pop: callgrind, 'pairs' for 2N minus N items, / N (N=$PAIRS), built without -march=native"
+} >"$out/peers-raw/header.txt"
+say "queues: $queues; CPUs $(field cpus)"
+
+# ------------------------------------------------------------ interleaved rounds
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	# Rotate: round r starts with queue number r mod n.
+	order=$(echo $queues | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+	say "round $r of $ROUNDS: $order"
+	for q in $order; do
+		run "$q" throughput --capacity 65536 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
+		[ "$q" = stage1 ] || run "$q" throughput --capacity 1024 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
+		run "$q" latency --trips "$TRIPS" --runs 1 --round "$r" --quiet
+		run "$q" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
+		if has_bulk "$q"; then
+			run "$q" bulk --min-ms "$BULK_MS" --runs 1 --round "$r" --quiet
+		fi
+	done
+	r=$((r + 1))
+done
+
+# ------------------------------------------------------------ deterministic cost
+callgrind_ir() {
+	log=$out/peers-raw/callgrind-$1-$2.txt
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench-$1-callgrind" pairs --items "$2" --quiet \
+		>/dev/null 2>"$log" || { echo "bench-peers.sh: callgrind failed for $1:" >&2; tail -n 5 "$log" >&2; exit 1; }
+	awk '/Collected :/ { print $NF }' "$log"
+}
+say "instructions per push+pop under callgrind"
+for q in $queues; do
+	ir1=$(callgrind_ir "$q" "$PAIRS")
+	ir2=$(callgrind_ir "$q" $((2 * PAIRS)))
+	"$bin/bench-$q-callgrind" pairs --items "$PAIRS" --quiet | tail -n 1 |
+		awk -F, -v OFS=, -v v="$(awk -v a="$ir1" -v b="$ir2" -v n="$PAIRS" 'BEGIN { printf "%.2f", (b - a) / n }')" \
+			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }' >>"$rows"
+done
+
+# ------------------------------------------------------------ results
+cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
+caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"
+awk -F, -v dir="$out" -v caption="$caption" -f "$here/peers-table.awk" "$rows"
+
+png=png
+gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && png=pngcairo
+for chart in throughput rtt; do
+	for term in svg "$png"; do
+		case $term in
+		svg) ext=svg size="900,540 dynamic" ;;
+		*) ext=png size="900,540" ;;
+		esac
+		gnuplot -e "dir='$out'; machine='$cpu_model, CPUs $(field cpus), $date_utc'" \
+			-e "set terminal $term size $size font 'sans,11'; set output '$out/peers-$chart.$ext'" \
+			"$common/bench-style.gp" "$here/peers-$chart.gp"
+	done
+done
+
+echo
+cat "$out/peers.md"
+say "done: $out/peers.md ($nq queues)"
