@@ -16,7 +16,9 @@
  */
 static inline void spin_pause(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(SPIN_NO_PAUSE) /* make bench-stage5-variants: what the hint costs or buys */
+	__asm__ __volatile__("" ::: "memory");
+#elif defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
 #elif defined(__aarch64__) || defined(__arm__)
 	__asm__ __volatile__("yield" ::: "memory");

@@ -62,3 +62,43 @@ bench-peers: deps
 	@$(MAKE) --no-print-directory bench-peers-build
 	@sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
 PEERS_MODE ?= full
+
+# make bench-stage5-variants: one change at a time to stage 5, measured
+# against it (common/peers/variants.sh). The variant headers are generated
+# here from stage5-waitfree/spsc.h, and each sed must have matched.
+VARIANT_DIR := $(BUILD)/variants
+S5_HEADER   := $(TOP)/stage5-waitfree/spsc.h
+# Each side's own counter in a plain field beside its cached copy: the
+# atomic it publishes is stored, never loaded.
+SED_PRIVATE := -e 's/^\tsize_t tail_cache; .*/&\n\tsize_t head_own; \/* consumer only: == head *\//' \
+	-e 's/^\tsize_t head_cache; .*/&\n\tsize_t tail_own; \/* producer only: == tail *\//' \
+	-e 's/size_t tail = atomic_load_explicit(&q->tail, SPSC_RELAXED_);$$/size_t tail = q->tail_own;/' \
+	-e 's/size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_);$$/size_t head = q->head_own;/' \
+	-e 's/^\tatomic_store_explicit(&q->tail, tail + 1, SPSC_PUBLISH_);/&\n\tq->tail_own = tail + 1;/' \
+	-e 's/^\tatomic_store_explicit(&q->head, head + 1, SPSC_RELEASE_);/&\n\tq->head_own = head + 1;/' \
+	-e 's/^\tq->head_cache = 0;/&\n\tq->tail_own = 0;\n\tq->head_own = 0;/'
+# The slot array on lines of its own: one line of padding before and after.
+SED_PADSLOTS := -e 's/uint64_t \*slots = malloc(capacity \* sizeof(uint64_t));/uint64_t *slots = aligned_alloc(SPSC_CACHE_LINE, capacity * sizeof(uint64_t) + 2 * SPSC_CACHE_LINE);/' \
+	-e 's/^\tq->slots = slots;/\tq->slots = slots + SPSC_CACHE_LINE \/ sizeof(uint64_t);/' \
+	-e 's/^\tfree(q->slots);/\tfree(q->slots - SPSC_CACHE_LINE \/ sizeof(uint64_t));/'
+$(VARIANT_DIR)/private/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
+	@mkdir -p $(@D)
+	sed $(SED_PRIVATE) $< >$@
+	@[ $$(diff $< $@ | grep -c '^>') -eq 8 ] || { echo "the private-counter variant no longer applies to $<" >&2; rm -f $@; exit 1; }
+$(VARIANT_DIR)/padslots/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
+	@mkdir -p $(@D)
+	sed $(SED_PADSLOTS) $< >$@
+	@[ $$(diff $< $@ | grep -c '^>') -eq 3 ] || { echo "the padded-slots variant no longer applies to $<" >&2; rm -f $@; exit 1; }
+
+$(BENCH_DIR)/bench-stage5-private: $(VARIANT_DIR)/private/spsc.h $(BENCH_DEPS)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: private own counters)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
+$(BENCH_DIR)/bench-stage5-padslots: $(VARIANT_DIR)/padslots/spsc.h $(BENCH_DEPS)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: padded slot array)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
+$(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-nopause,stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
+
+VARIANTS_MODE ?= full
+.PHONY: bench-stage5-variants
+bench-stage5-variants: deps
+	@$(MAKE) --no-print-directory $(BENCH_DIR)/bench-stage5 $(BENCH_DIR)/bench-stage4 \
+		$(addprefix $(BENCH_DIR)/bench-stage5-,private padslots nopause)
+	@sh $(PEERS_DIR)/variants.sh $(VARIANTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
