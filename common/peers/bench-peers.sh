@@ -70,13 +70,21 @@ cores=$(getconf _NPROCESSORS_ONLN)
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
 [ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
 date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+	perf_status="available (not used here)"
+else
+	perf_status="n/a (no PMU)"
+fi
 {
 	echo "# spsc-ladder benchmark: make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)"
 	echo "# date: $date_utc"
 	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
 	echo "# compiler: $(field compiler)"
+	echo "# flags: $(field flags) (every queue's own flags below)"
+	echo "# timer: $(field timer)"
 	echo "# cpus: $(field cpus) (producer+consumer)"
 	echo "# commit: $commit"
+	echo "# perf hardware counters: $perf_status"
 	for q in $queues; do
 		echo "# $("$bin/bench-$q" info | sed -n 's/^# stage: //p'): $("$bin/bench-$q" info | sed -n 's/^# flags: //p')"
 	done

@@ -19,7 +19,9 @@ PEER_TABLE := ck:/usr/include/ck_ring.h:libck-dev \
 	dpdk:/usr/include/dpdk/rte_ring.h:libdpdk-dev
 PEER_NAMES := $(foreach e,$(PEER_TABLE),$(firstword $(subst :, ,$e)))
 
-CXX ?= g++
+# GCC on both sides: link-time optimisation cannot mix GCC's and LLVM's objects.
+PEER_CC  := gcc
+PEER_CXX := g++
 PEER_CXXFLAGS   := -std=c++17 -Wall -Wextra -Wpedantic -Werror -pthread
 # DPDK's headers use GNU C (ssize_t, typeof): the adapter alone is built as gnu11.
 PEER_DPDK_FLAGS := -std=gnu11 -Wall -Wextra -Werror -pthread -I/usr/include/dpdk \
@@ -29,7 +31,7 @@ PEER_LIBS_moodycamel := -lstdc++
 PEER_LIBS_dpdk       := -lrte_ring -lrte_eal
 peer_adapter = $(wildcard $(PEERS_DIR)/$1/adapter.c $(PEERS_DIR)/$1/adapter.cpp)
 # $(call peer_compile,peer,opt flags): the adapter's compile command.
-peer_compile = $(if $(filter %.cpp,$(call peer_adapter,$1)),$(CXX) $(PEER_CXXFLAGS),$(CC) $(PEER_DPDK_FLAGS)) $2
+peer_compile = $(if $(filter %.cpp,$(call peer_adapter,$1)),$(PEER_CXX) $(PEER_CXXFLAGS),$(PEER_CC) $(PEER_DPDK_FLAGS)) $2
 
 # $(call peer_binary,binary,peer,optimisation flags): the driver over peers/peer/spsc.h,
 # built as a stage's is, plus -flto.
@@ -37,7 +39,7 @@ define peer_binary
 $1: $(BENCH_DEPS) $(wildcard $(PEERS_DIR)/$2/*) $(PEERS_DIR)/peer.h $(PEERS_DIR)/adapter.hpp $(PEERS_DIR)/peers.mk
 	@mkdir -p $$(@D)
 	$(if $(call peer_adapter,$2),$(call peer_compile,$2,$3) -flto -I$(PEERS_DIR)/$2 -c -o $$@-adapter.o $(call peer_adapter,$2))
-	$$(CC) $3 $(WARN) -pthread -flto -DBENCH_FLAGS='"$3 $(WARN) -pthread -flto; adapter: $(if $(call peer_adapter,$2),$(call peer_compile,$2,$3),none, header-only)"' \
+	$(PEER_CC) $3 $(WARN) -pthread -flto -DBENCH_FLAGS='"$3 $(WARN) -pthread -flto; adapter: $(if $(call peer_adapter,$2),$(call peer_compile,$2,$3),none, header-only)"' \
 		-I$(PEERS_DIR)/$2 -I$(TOP)/common -o $$@ $(BENCH_SRCS) $(if $(call peer_adapter,$2),$$@-adapter.o) \
 		$$(ALLOC_WRAP) $(PEER_LIBS_$2)
 endef
@@ -56,10 +58,11 @@ bench-peers-build: $(BENCH_DIR)/bench-stage1 $(BENCH_DIR)/bench-stage5 $(BENCH_D
 		fi; \
 	done
 
-# The install may fail (no root, no network): the peers it could not get are skipped.
+# The install may fail (no root, no network): the peers it could not get are
+# skipped. Stage 5 and stage 1 are built with GCC too, like the peers.
 bench-peers: deps
 	@sh $(TOP)/common/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
-	@$(MAKE) --no-print-directory bench-peers-build
+	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
 	@sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
 PEERS_MODE ?= full
 
