@@ -121,14 +121,19 @@ driver-flags-test: $(BENCH_MAIN_BINS)
 #               not yet read.
 #   leak        spsc_destroy forgets the slots (for the fuzzer's leak
 #               check; the soak does not look for leaks).
+#   bulk-wrap   spsc_try_pop_n forgets the second run of slots when a
+#               batch wraps past the end of the array (the fuzzer only:
+#               the soak moves items one at a time).
 # planted_catch_<bug>: what the fuzzer's report must say.
-PLANTED := stale-tail overfill leak
+PLANTED := stale-tail overfill leak bulk-wrap
 planted_sed_stale-tail   := /^\t\tif (q->tail_cache == head)$$/{N;d}
 planted_sed_overfill     := /^\t\tif (tail - q->head_cache == q->mask + 1)$$/{N;d}
 planted_sed_leak         := /^\tfree(q->slots);$$/d
+planted_sed_bulk-wrap    := /^\tmemcpy(items + first, &q->slots\[0\], (k - first) \* sizeof(uint64_t));$$/d
 planted_catch_stale-tail := DIVERGENCE.*pop succeeded on an empty queue
 planted_catch_overfill   := DIVERGENCE.*succeeded on a full queue
 planted_catch_leak       := ERROR: LeakSanitizer: detected memory leaks
+planted_catch_bulk-wrap  := DIVERGENCE.*pop_n gave item
 
 $(ABUSE)/planted/%/spsc.h: $(TOP)/stage5-waitfree/spsc.h $(TOP)/common/abuse.mk
 	@mkdir -p $(@D)

@@ -27,6 +27,10 @@
  *            10 destroy, then create(capacity byte, counter-start byte)
  *            11 the next create or push may make (byte % 3) allocations,
  *               every one after that fails
+ * On a queue with bulk operations (stage 5: SPSC_HAS_BULK) a burst whose
+ * operand byte has its top bit set is one spsc_try_push_n / spsc_try_pop_n
+ * call instead, held to the model all the same: exactly as many items as fit
+ * (or are held) move, in order, and a pop writes nothing past them.
  * The first two bytes create the first queue. A queue that failed to be
  * created (a bad capacity, a failed allocation) makes push and pop no-ops
  * until the next create.
@@ -311,6 +315,50 @@ static bool pop(void)
 	return true;
 }
 
+#ifdef SPSC_HAS_BULK
+/* A burst of n as one bulk push: the model takes as many as there is room for. */
+static void push_n(size_t n)
+{
+	uint64_t batch[MAX_BURST];
+	size_t room = m.cap - (m.pushed - m.popped);
+	size_t expect = n < room ? n : room;
+	bool failed;
+
+	for (size_t j = 0; j < n; j++)
+		batch[j] = item_of(m.pushed + j);
+	alloc_watch();
+	size_t k = spsc_try_push_n(q, batch, n);
+	size_t allocs = alloc_unwatch(&failed);
+	if (allocs > 0)
+		diverge("push_n made %zu allocations", allocs);
+	if (k != expect)
+		diverge("push_n of %zu items moved %zu with room for %zu", n, k, room);
+	for (size_t j = 0; j < k; j++)
+		m.items[m.pushed++] = batch[j];
+}
+
+/* A burst of n as one bulk pop: the model gives as many as it holds, in order. */
+static void pop_n(size_t n)
+{
+	uint64_t got[MAX_BURST];
+	size_t held = m.pushed - m.popped;
+	size_t expect = n < held ? n : held;
+
+	for (size_t j = 0; j < n; j++)
+		got[j] = UNTOUCHED;
+	size_t k = spsc_try_pop_n(q, got, n);
+	if (k != expect)
+		diverge("pop_n of %zu items moved %zu with %zu held", n, k, held);
+	for (size_t j = 0; j < k; j++, m.popped++)
+		if (got[j] != m.items[m.popped])
+			diverge("pop_n gave item %llu where item %zu was next", (unsigned long long)seq_of(got[j]),
+			        m.popped);
+	for (size_t j = k; j < n; j++)
+		if (got[j] != UNTOUCHED)
+			diverge("pop_n moved %zu items but wrote position %zu too", k, j);
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	in.p = data;
@@ -343,8 +391,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			now.op = "pop";
 			pop();
 		} else if (op < 8) {
-			size_t n = 1 + next_byte() % MAX_BURST;
+			uint8_t b = next_byte();
+			size_t n = 1 + b % MAX_BURST;
 			now.op = op == 6 ? "push burst" : "pop burst";
+#ifdef SPSC_HAS_BULK
+			if (b & 0x80) {
+				now.op = op == 6 ? "push_n" : "pop_n";
+				op == 6 ? push_n(n) : pop_n(n);
+				check_state();
+				continue;
+			}
+#endif
 			for (size_t k = 0; k < n; k++)
 				(void)(op == 6 ? push() : pop());
 		} else if (op == 8) {

@@ -107,7 +107,7 @@ END {
 	}
 	print "\nQueues without bulk operations (ck_ring, moodycamel's ReaderWriterQueue, stage 1) are not in this table." > md
 
-	print "\n## Targets (issue 5), each a median of per-round ratios\n" > md
+	print "\n## Targets (issue 5), each a median of per-round ratios (three decimals: the verdict uses the exact value)\n" > md
 	print "| target | measured | rounds | verdict |" > md
 	print "|---|--:|--:|---|" > md
 	for (i = 1; i <= nq; i++) {
@@ -115,7 +115,7 @@ END {
 		if (q == s5) continue
 		for (c = 65536; c >= 1024; c /= 64)
 			printf "| stage 5 / %s throughput, capacity %d, >= 1 | %s | %d | %s |\n", q, c, \
-				fmt("%.2f", med("ratio/" q "/" c)), cnt["ratio/" q "/" c], verdict(med("ratio/" q "/" c), 1, 0) > md
+				fmt("%.3f", med("ratio/" q "/" c)), cnt["ratio/" q "/" c], verdict(med("ratio/" q "/" c), 1, 0) > md
 	}
 	printf "| stage 5 >= 100 Mitems/s in fast-regime rounds (probe < 200 ns) | %s | %d | %s |\n", \
 		(cnt["fast"] ? sprintf("%.1f", med("fast")) : "no fast round"), cnt["fast"], \
@@ -123,7 +123,7 @@ END {
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
 		if (q == s5) continue
-		printf "| stage 5 / %s RTT p50, <= 1 | %s | %d | %s |\n", q, fmt("%.2f", med("rttratio/" q)), \
+		printf "| stage 5 / %s RTT p50, <= 1 | %s | %d | %s |\n", q, fmt("%.3f", med("rttratio/" q)), \
 			cnt["rttratio/" q], verdict(med("rttratio/" q), 1, 1) > md
 	}
 	printf "| stage 5 RTT p50 / probe of the same round, <= 1.5 | %s | %d | %s |\n", fmt("%.2f", med("rttprobe/" s5)), \

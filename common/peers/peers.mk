@@ -80,6 +80,12 @@ SED_PRIVATE := -e 's/^\tsize_t tail_cache; .*/&\n\tsize_t head_own; \/* consumer
 	-e 's/^\tatomic_store_explicit(&q->tail, tail + 1, SPSC_PUBLISH_);/&\n\tq->tail_own = tail + 1;/' \
 	-e 's/^\tatomic_store_explicit(&q->head, head + 1, SPSC_RELEASE_);/&\n\tq->head_own = head + 1;/' \
 	-e 's/^\tq->head_cache = 0;/&\n\tq->tail_own = 0;\n\tq->head_own = 0;/'
+# The private copies as above, but each side's own counter and its cached
+# copy of the other's on a line of their own, apart from the counter it
+# publishes (the layout of rigtorp's SPSCQueue): the other side never reads
+# the line a side writes every operation, except the published counter.
+SED_OWNLINE := $(SED_PRIVATE) -e 's/^\tsize_t tail_cache; /\talignas(SPSC_CACHE_LINE) size_t tail_cache; /' \
+	-e 's/^\tsize_t head_cache; /\talignas(SPSC_CACHE_LINE) size_t head_cache; /'
 # The slot array on lines of its own: one line of padding before and after.
 SED_PADSLOTS := -e 's/uint64_t \*slots = malloc(capacity \* sizeof(uint64_t));/uint64_t *slots = aligned_alloc(SPSC_CACHE_LINE, capacity * sizeof(uint64_t) + 2 * SPSC_CACHE_LINE);/' \
 	-e 's/^\tq->slots = slots;/\tq->slots = slots + SPSC_CACHE_LINE \/ sizeof(uint64_t);/' \
@@ -88,6 +94,10 @@ $(VARIANT_DIR)/private/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
 	@mkdir -p $(@D)
 	sed $(SED_PRIVATE) $< >$@
 	@[ $$(diff $< $@ | grep -c '^>') -eq 8 ] || { echo "the private-counter variant no longer applies to $<" >&2; rm -f $@; exit 1; }
+$(VARIANT_DIR)/ownline/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
+	@mkdir -p $(@D)
+	sed $(SED_OWNLINE) $< >$@
+	@[ $$(diff $< $@ | grep -c '^>') -eq 10 ] || { echo "the own-line variant no longer applies to $<" >&2; rm -f $@; exit 1; }
 $(VARIANT_DIR)/padslots/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
 	@mkdir -p $(@D)
 	sed $(SED_PADSLOTS) $< >$@
@@ -95,6 +105,8 @@ $(VARIANT_DIR)/padslots/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
 
 $(BENCH_DIR)/bench-stage5-private: $(VARIANT_DIR)/private/spsc.h $(BENCH_DEPS)
 	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: private own counters)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
+$(BENCH_DIR)/bench-stage5-ownline: $(VARIANT_DIR)/ownline/spsc.h $(BENCH_DEPS)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: private counters and caches on lines of their own)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
 $(BENCH_DIR)/bench-stage5-padslots: $(VARIANT_DIR)/padslots/spsc.h $(BENCH_DEPS)
 	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: padded slot array)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-nopause,stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
@@ -103,5 +115,5 @@ VARIANTS_MODE ?= full
 .PHONY: bench-stage5-variants
 bench-stage5-variants: deps
 	@$(MAKE) --no-print-directory $(BENCH_DIR)/bench-stage5 $(BENCH_DIR)/bench-stage4 \
-		$(addprefix $(BENCH_DIR)/bench-stage5-,private padslots nopause)
+		$(addprefix $(BENCH_DIR)/bench-stage5-,private ownline padslots nopause)
 	@sh $(PEERS_DIR)/variants.sh $(VARIANTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest

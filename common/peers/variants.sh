@@ -7,7 +7,10 @@
 #   stage5           the stage as it is
 #   stage4           no cached copies: every push loads head, every pop loads tail
 #   stage5-private   each side keeps its own counter in a plain private copy
-#                    too, and never loads the atomic it publishes
+#                    too (beside its cached copy, on the line of the counter
+#                    it publishes), and never loads the atomic it publishes
+#   stage5-ownline   the same, with the private copy and the cached copy on
+#                    a line of their own: the other side never reads it
 #   stage5-padslots  the slot array gets a cache line of padding at both ends
 #                    (and starts on a line), so no neighbour shares its lines
 #   stage5-nopause   the driver's wait loops spin without the PAUSE hint
@@ -24,7 +27,7 @@ full) ROUNDS=10 MIN_MS=250 TRIPS=200000 ;;
 quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 ;;
 *) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
-variants="stage5 stage4 stage5-private stage5-padslots stage5-nopause"
+variants="stage5 stage4 stage5-private stage5-ownline stage5-padslots stage5-nopause"
 for v in $variants; do
 	[ -x "$bin/bench-$v" ] || { echo "variants.sh: $bin/bench-$v is missing (make bench-stage5-variants builds it)" >&2; exit 2; }
 done
