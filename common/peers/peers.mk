@@ -111,9 +111,11 @@ $(BENCH_DIR)/bench-stage5-padslots: $(VARIANT_DIR)/padslots/spsc.h $(BENCH_DEPS)
 	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: padded slot array)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-nopause,stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
 
+# VARIANTS="stage5 ..." VARIANT_ROUNDS=N VARIANTS_TAG=name: a closer look at a few.
 VARIANTS_MODE ?= full
 .PHONY: bench-stage5-variants
 bench-stage5-variants: deps
 	@$(MAKE) --no-print-directory $(BENCH_DIR)/bench-stage5 $(BENCH_DIR)/bench-stage4 \
 		$(addprefix $(BENCH_DIR)/bench-stage5-,private ownline padslots nopause)
-	@sh $(PEERS_DIR)/variants.sh $(VARIANTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
+	@VARIANTS="$(VARIANTS)" ROUNDS_OVERRIDE="$(VARIANT_ROUNDS)" TAG="$(VARIANTS_TAG)" \
+		sh $(PEERS_DIR)/variants.sh $(VARIANTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest

@@ -18,6 +18,10 @@
 # Interleaved rounds (rotating order), throughput at capacities 65536 and
 # 1024 and the RTT; every comparison is a median of per-round ratios
 # against stage5. Writes OUTDIR/stage5-variants.csv and .md.
+#
+# Environment, for a closer look at a few: VARIANTS (a subset, stage5
+# first), ROUNDS_OVERRIDE (rounds, instead of the mode's) and TAG (the output becomes
+# stage5-variants-TAG.csv and .md).
 set -eu
 mode=${1:-full}
 bin=${2:?usage: variants.sh full|quick BINDIR OUTDIR}
@@ -27,12 +31,16 @@ full) ROUNDS=10 MIN_MS=250 TRIPS=200000 ;;
 quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 ;;
 *) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
-variants="stage5 stage4 stage5-private stage5-ownline stage5-padslots stage5-nopause"
+variants=${VARIANTS:-stage5 stage4 stage5-private stage5-ownline stage5-padslots stage5-nopause}
+ROUNDS=${ROUNDS_OVERRIDE:-$ROUNDS}
+case $variants in stage5\ *) ;; *) echo "variants.sh: VARIANTS must start with stage5 (the base of every ratio)" >&2; exit 2 ;; esac
+case $ROUNDS in '' | *[!0-9]* | 0) echo "variants.sh: ROUNDS must be a positive number" >&2; exit 2 ;; esac
 for v in $variants; do
 	[ -x "$bin/bench-$v" ] || { echo "variants.sh: $bin/bench-$v is missing (make bench-stage5-variants builds it)" >&2; exit 2; }
 done
 mkdir -p "$out"
-rows=$out/stage5-variants.csv
+name=stage5-variants${TAG:+-$TAG}
+rows=$out/$name.csv
 top=$(cd "$(dirname "$0")/../.." && pwd)
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo none)
 [ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
@@ -89,5 +97,5 @@ END {
 		}
 		print line " |"
 	}
-}' "$rows" >"$out/stage5-variants.md"
-cat "$out/stage5-variants.md"
+}' "$rows" >"$out/$name.md"
+cat "$out/$name.md"
