@@ -473,15 +473,16 @@ Test(bulk, mixes_with_single_operations)
 	spsc_destroy(q);
 }
 
-Test(bulk, stress_capacity_1, .timeout = 600)
+/* In the stress suite, so that whatever skips the long two-thread runs (memcheck) skips these too. */
+Test(stress, bulk_capacity_1, .timeout = 600)
 {
 	stress(1, true);
 }
-Test(bulk, stress_capacity_64, .timeout = 600)
+Test(stress, bulk_capacity_64, .timeout = 600)
 {
 	stress(64, true);
 }
-Test(bulk, stress_capacity_65536, .timeout = 600)
+Test(stress, bulk_capacity_65536, .timeout = 600)
 {
 	stress(65536, true);
 }
