@@ -41,6 +41,7 @@ help:
 	@echo 'make bench-record    promote notes/results/latest/ to the reference and the README tables'
 	@echo 'make bench-experiments  orderings, padding, reload and futex counts the notes quote'
 	@echo 'make bench-peers     stage 5 beside ck_ring, Boost.Lockfree, moodycamel, DPDK (installs them)'
+	@echo 'make bench-stage5-variants  stage 5 with one change at a time: what makes it fast or slow'
 	@echo 'make tsan            stress tests of every stage under ThreadSanitizer'
 	@echo 'make asan            every test of every stage under AddressSanitizer + UBSan'
 	@echo 'make demo-race       show ThreadSanitizer catching the deliberately broken stage 3'
