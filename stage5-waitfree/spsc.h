@@ -247,7 +247,11 @@ static inline size_t spsc_try_push_n(spsc_queue *q, const uint64_t *items, size_
 	size_t capacity = q->mask + 1;
 
 	if (capacity - (tail - q->head_cache) < n)
-		/* Not enough room by the cached head: reload. ACQUIRE, as in spsc_try_push. */
+		/*
+		 * Not enough room by the cached head: reload. ACQUIRE, pairs with
+		 * the RELEASE store of head in spsc_try_pop(_n): the consumer's
+		 * reads of every slot below head happen before our writes below.
+		 */
 		q->head_cache = atomic_load_explicit(&q->head, SPSC_ACQUIRE_);
 	size_t room = capacity - (tail - q->head_cache);
 	size_t k = n < room ? n : room;
@@ -273,7 +277,12 @@ static inline size_t spsc_try_pop_n(spsc_queue *q, uint64_t *items, size_t n)
 	size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_); /* our own counter */
 
 	if (q->tail_cache - head < n)
-		/* Fewer items than asked for by the cached tail: reload. ACQUIRE, as in spsc_try_pop. */
+		/*
+		 * Fewer items than asked for by the cached tail: reload. ACQUIRE,
+		 * pairs with the RELEASE store of tail in spsc_try_push(_n): the
+		 * producer's writes of every slot below tail happen before our
+		 * reads below.
+		 */
 		q->tail_cache = atomic_load_explicit(&q->tail, SPSC_ACQUIRE_);
 	size_t ready = q->tail_cache - head;
 	size_t k = n < ready ? n : ready;
