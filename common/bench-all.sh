@@ -19,6 +19,7 @@ bin=${2:?BINDIR}
 out=${3:?OUTDIR}
 common=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$common")
+. "$common/bench-lib.sh"
 stages="1 2 3 4 5"
 
 # Sizes. Full: about 2.5 minutes on a 2-vCPU VM, about half of it the 30
@@ -65,22 +66,9 @@ run() {
 # ------------------------------------------------------------ the machine
 info=$("$bin/bench-stage1" info)
 field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
-cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
-[ -n "$cpu_model" ] || cpu_model=$(uname -m)
-cores=$(getconf _NPROCESSORS_ONLN)
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-# Dirty: a tracked file differs from the commit (untracked files cannot change what was measured).
-[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+bench_machine
 cpus=$(field cpus)
 [ "$cpus" = unpinned ] && say "only one CPU available: threads run UNPINNED, results are marked so"
-
-# perf's hardware counters exist on bare metal; on most VMs they do not.
-if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
-	perf_status=available
-else
-	perf_status="n/a (no PMU)"
-fi
 
 cat >"$out/raw/header.txt" <<EOF
 # spsc-ladder benchmark: make bench-$([ "$mode" = full ] && echo all || echo quick)
@@ -135,22 +123,9 @@ for s in $stages; do
 done
 
 # ------------------------------------------------------------ deterministic cost
-# Everything but the loop (start-up, dynamic linking, one probe-free queue)
-# is the same in both runs, so the difference is exactly N iterations.
-callgrind_ir() {
-	log=$out/raw/callgrind-$1-$2.txt
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench-stage$1-callgrind" pairs --items "$2" --quiet \
-		>/dev/null 2>"$log" || { echo "bench-all.sh: callgrind failed for stage $1:" >&2; tail -n 5 "$log" >&2; exit 1; }
-	awk '/Collected :/ { print $NF }' "$log"
-}
 say "instructions per push+pop under callgrind"
 for s in $stages; do
-	ir1=$(callgrind_ir "$s" "$PAIRS")
-	ir2=$(callgrind_ir "$s" $((2 * PAIRS)))
-	[ -n "$ir1" ] && [ -n "$ir2" ] || { echo "bench-all.sh: callgrind gave no count for stage $s" >&2; exit 1; }
-	"$bin/bench-stage$s-callgrind" pairs --items "$PAIRS" --quiet | tail -n 1 |
-		awk -F, -v OFS=, -v v="$(awk -v a="$ir1" -v b="$ir2" -v n="$PAIRS" 'BEGIN { printf "%.2f", (b - a) / n }')" \
-			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }' >>"$rows"
+	bench_instructions "$bin/bench-stage$s-callgrind" "$PAIRS" "$out/raw/callgrind-$s" >>"$rows"
 done
 
 # perf stat over a fixed-size throughput run, where the PMU exists.

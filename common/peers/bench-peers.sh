@@ -17,6 +17,7 @@ out=${3:?OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 common=$(dirname "$here")
 top=$(dirname "$common")
+. "$common/bench-lib.sh"
 
 # Full: about 5 minutes on a 2-vCPU VM.
 case $mode in
@@ -64,17 +65,8 @@ has_bulk() { "$bin/bench-$1" info | grep -q '^# bulk: yes'; }
 # ------------------------------------------------------------ the header, as bench-all writes it
 info=$("$bin/bench-stage5" info)
 field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
-cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
-[ -n "$cpu_model" ] || cpu_model=$(uname -m)
-cores=$(getconf _NPROCESSORS_ONLN)
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
-[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
-if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
-	perf_status="available (not used here)"
-else
-	perf_status="n/a (no PMU)"
-fi
+bench_machine
+[ "$perf_status" = available ] && perf_status="available (not used here)"
 {
 	echo "# spsc-ladder benchmark: make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)"
 	echo "# date: $date_utc"
@@ -120,19 +112,9 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 
 # ------------------------------------------------------------ deterministic cost
-callgrind_ir() {
-	log=$out/peers-raw/callgrind-$1-$2.txt
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/bench-$1-callgrind" pairs --items "$2" --quiet \
-		>/dev/null 2>"$log" || { echo "bench-peers.sh: callgrind failed for $1:" >&2; tail -n 5 "$log" >&2; exit 1; }
-	awk '/Collected :/ { print $NF }' "$log"
-}
 say "instructions per push+pop under callgrind"
 for q in $queues; do
-	ir1=$(callgrind_ir "$q" "$PAIRS")
-	ir2=$(callgrind_ir "$q" $((2 * PAIRS)))
-	"$bin/bench-$q-callgrind" pairs --items "$PAIRS" --quiet | tail -n 1 |
-		awk -F, -v OFS=, -v v="$(awk -v a="$ir1" -v b="$ir2" -v n="$PAIRS" 'BEGIN { printf "%.2f", (b - a) / n }')" \
-			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }' >>"$rows"
+	bench_instructions "$bin/bench-$q-callgrind" "$PAIRS" "$out/peers-raw/callgrind-$q" >>"$rows"
 done
 
 # ------------------------------------------------------------ results

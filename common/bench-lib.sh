@@ -1,0 +1,43 @@
+# common/bench-lib.sh: what bench-all.sh and peers/bench-peers.sh share.
+# Sourced (POSIX sh), never run. Needs $top (the repository) set first.
+
+# The machine and the commit, for every results file's header: sets
+# cpu_model, cores, commit (with -dirty when a tracked file differs from it:
+# untracked files cannot change what was measured), date_utc and
+# perf_status ("available" where the PMU's counters exist: on bare metal,
+# rarely on a VM).
+bench_machine() {
+	cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+	cores=$(getconf _NPROCESSORS_ONLN)
+	commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+	date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+	if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+		perf_status=available
+	else
+		perf_status="n/a (no PMU)"
+	fi
+}
+
+# bench_instructions BINARY PAIRS LOGPREFIX: one CSV row, instructions per
+# push+pop of BINARY (a -callgrind build): valgrind's total for 'pairs' of
+# 2N items minus that of N, divided by N. Everything but the loop
+# (start-up, dynamic linking, one queue) is the same in both runs, so the
+# difference is exactly N iterations. Exits the script if valgrind fails.
+bench_instructions() {
+	_bin=$1 _n=$2 _log=$3
+	_ir1=$(bench_callgrind_ "$_bin" "$_n" "$_log-$_n.txt") || exit 1
+	_ir2=$(bench_callgrind_ "$_bin" $((2 * _n)) "$_log-$((2 * _n)).txt") || exit 1
+	"$_bin" pairs --items "$_n" --quiet | tail -n 1 |
+		awk -F, -v OFS=, -v v="$(awk -v a="$_ir1" -v b="$_ir2" -v n="$_n" 'BEGIN { printf "%.2f", (b - a) / n }')" \
+			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }'
+}
+
+bench_callgrind_() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" pairs --items "$2" --quiet >/dev/null 2>"$3" ||
+		{ echo "callgrind failed for $1:" >&2; tail -n 5 "$3" >&2; return 1; }
+	_ir=$(awk '/Collected :/ { print $NF }' "$3")
+	[ -n "$_ir" ] || { echo "callgrind gave no count for $1 (log: $3)" >&2; return 1; }
+	echo "$_ir"
+}
