@@ -167,21 +167,9 @@ for s in $stages; do
 done >"$out/cdf.dat"
 
 say "charts"
-png=png
-gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && png=pngcairo
-title_tail="$cpu_model, CPUs $cpus, $date_utc"
 names=$(for s in $stages; do "$bin/bench-stage$s" info | sed -n 's/^# stage: //p'; done | tr '\n' ' ')
-for chart in throughput rtt capacity cdf; do
-	for term in svg "$png"; do
-		case $term in
-		svg) ext=svg size="900,540 dynamic" ;;
-		*) ext=png size="900,540" ;;
-		esac
-		gnuplot -e "dir='$out'; machine='$title_tail'; names='$names'" \
-			-e "set terminal $term size $size font 'sans,11'; set output '$out/$chart.$ext'" \
-			"$common/bench-style.gp" "$common/$chart.gp"
-	done
-done
+bench_charts "$out" "$cpu_model, CPUs $cpus, $date_utc" "names='$names'" \
+	"$common/throughput.gp" "$common/rtt.gp" "$common/capacity.gp" "$common/cdf.gp"
 
 # ------------------------------------------------------------ the table, beside the reference
 echo

@@ -1,5 +1,7 @@
 # common/bench-lib.sh: what bench-all.sh and peers/bench-peers.sh share.
-# Sourced (POSIX sh), never run. Needs $top (the repository) set first.
+# Sourced (POSIX sh), never run. Needs $top (the repository) and $common
+# (its common/ folder) set first.
+# shellcheck shell=sh disable=SC2034,SC2154 # sets variables for its callers, reads theirs
 
 # The machine and the commit, for every results file's header: sets
 # cpu_model, cores, commit (with -dirty when a tracked file differs from it:
@@ -40,4 +42,27 @@ bench_callgrind_() {
 	_ir=$(awk '/Collected :/ { print $NF }' "$3")
 	[ -n "$_ir" ] || { echo "callgrind gave no count for $1 (log: $3)" >&2; return 1; }
 	echo "$_ir"
+}
+
+# bench_charts OUTDIR TITLE GPVARS SCRIPT...: renders each gnuplot SCRIPT
+# (after bench-style.gp) as OUTDIR/<name>.svg and .png, <name> being the
+# script's file name without .gp. GPVARS is extra gnuplot assignments
+# ("names='...'" or empty); every script also gets dir and machine (TITLE).
+bench_charts() {
+	_out=$1 _title=$2 _vars=$3
+	shift 3
+	_png=png
+	gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && _png=pngcairo
+	for _gp in "$@"; do
+		_name=$(basename "$_gp" .gp)
+		for _term in svg "$_png"; do
+			case $_term in
+			svg) _ext=svg _size="900,540 dynamic" ;;
+			*) _ext=png _size="900,540" ;;
+			esac
+			gnuplot -e "dir='$_out'; machine='$_title'; $_vars" \
+				-e "set terminal $_term size $_size font 'sans,11'; set output '$_out/$_name.$_ext'" \
+				"$common/bench-style.gp" "$_gp" || return 1
+		done
+	done
 }

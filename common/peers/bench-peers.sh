@@ -122,19 +122,8 @@ cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
 caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"
 awk -F, -v dir="$out" -v caption="$caption" -f "$here/peers-table.awk" "$rows"
 
-png=png
-gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && png=pngcairo
-for chart in throughput rtt; do
-	for term in svg "$png"; do
-		case $term in
-		svg) ext=svg size="900,540 dynamic" ;;
-		*) ext=png size="900,540" ;;
-		esac
-		gnuplot -e "dir='$out'; machine='$cpu_model, CPUs $(field cpus), $date_utc'" \
-			-e "set terminal $term size $size font 'sans,11'; set output '$out/peers-$chart.$ext'" \
-			"$common/bench-style.gp" "$here/peers-$chart.gp"
-	done
-done
+bench_charts "$out" "$cpu_model, CPUs $(field cpus), $date_utc" "" \
+	"$here/peers-throughput.gp" "$here/peers-rtt.gp"
 
 echo
 cat "$out/peers.md"
