@@ -10,7 +10,7 @@
 
 template <typename Q> Q *spsc_peer_create(size_t capacity, size_t limit)
 {
-	size_t n = spsc_peer_capacity_(capacity, limit);
+	size_t n = spsc_peer_capacity_(capacity, 1, limit);
 
 	if (n == 0)
 		return nullptr;

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capacity.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,24 +38,6 @@ size_t spsc_size(const spsc_queue *q);            /* a snapshot, as in the contr
 size_t spsc_try_push_n(spsc_queue *q, const uint64_t *items, size_t n);
 size_t spsc_try_pop_n(spsc_queue *q, uint64_t *items, size_t n);
 #endif
-
-/*
- * For the adapters: the capacity a stage would have (requested, rounded up
- * to a power of two), or 0 with errno = EINVAL when requested is 0 or the
- * rounded value exceeds limit, the largest ring the peer can build.
- */
-static inline size_t spsc_peer_capacity_(size_t requested, size_t limit)
-{
-	size_t p = 1;
-
-	while (p < requested && p <= limit / 2)
-		p <<= 1;
-	if (requested == 0 || p < requested || p > limit) {
-		errno = EINVAL;
-		return 0;
-	}
-	return p;
-}
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,7 @@ peer_compile = $(if $(filter %.cpp,$(call peer_adapter,$1)),$(PEER_CXX) $(PEER_C
 # $(call peer_binary,binary,peer,optimisation flags): the driver over peers/peer/spsc.h,
 # built as a stage's is, plus -flto.
 define peer_binary
-$1: $(BENCH_DEPS) $(wildcard $(PEERS_DIR)/$2/*) $(PEERS_DIR)/peer.h $(PEERS_DIR)/adapter.hpp $(PEERS_DIR)/peers.mk
+$1: $(BENCH_DEPS) $(wildcard $(PEERS_DIR)/$2/*) $(PEERS_DIR)/peer.h $(PEERS_DIR)/capacity.h $(PEERS_DIR)/adapter.hpp $(PEERS_DIR)/peers.mk
 	@mkdir -p $$(@D)
 	$(if $(call peer_adapter,$2),$(call peer_compile,$2,$3) -flto -I$(PEERS_DIR)/$2 -c -o $$@-adapter.o $(call peer_adapter,$2))
 	$(PEER_CC) $3 $(WARN) -pthread -flto -DBENCH_FLAGS='"$3 $(WARN) -pthread -flto; adapter: $(if $(call peer_adapter,$2),$(call peer_compile,$2,$3),none, header-only)"' \

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "../capacity.h"
+
 #define SPSC_STAGE_NAME "peer-ck_ring"
 
 _Static_assert(sizeof(void *) == sizeof(uint64_t), "ck_ring slots are pointers: 64-bit only");
@@ -31,18 +33,11 @@ struct spsc_queue {
 
 static inline spsc_queue *spsc_create(size_t capacity)
 {
-	/*
-	 * The stages' footprint: 2^k slots for a request of up to 2^k (at
-	 * least 2, as one stays free). ck_ring counts in unsigned int.
-	 */
-	size_t size = 2;
+	/* At least 2 slots, as one stays free; ck_ring counts in unsigned int. */
+	size_t size = spsc_peer_capacity_(capacity, 2, (size_t)UINT_MAX / 2 + 1);
 
-	while (size < capacity && size <= UINT_MAX / 2)
-		size <<= 1;
-	if (capacity == 0 || size < capacity) {
-		errno = EINVAL;
+	if (size == 0)
 		return NULL;
-	}
 
 	spsc_queue *q = aligned_alloc(CK_MD_CACHELINE, sizeof(*q));
 	struct ck_ring_buffer *b = malloc(size * sizeof(*b));

@@ -22,7 +22,7 @@ struct spsc_queue {
 
 spsc_queue *spsc_create(size_t capacity)
 {
-	size_t size = spsc_peer_capacity_(capacity < 2 ? 2 : capacity, RTE_RING_SZ_MASK / 2 + 1);
+	size_t size = spsc_peer_capacity_(capacity, 2, RTE_RING_SZ_MASK / 2 + 1);
 
 	if (size == 0)
 		return NULL;
