@@ -90,25 +90,20 @@ SED_OWNLINE := $(SED_PRIVATE) -e 's/^\tsize_t tail_cache; /\talignas(SPSC_CACHE_
 SED_PADSLOTS := -e 's/uint64_t \*slots = malloc(capacity \* sizeof(uint64_t));/uint64_t *slots = aligned_alloc(SPSC_CACHE_LINE, capacity * sizeof(uint64_t) + 2 * SPSC_CACHE_LINE);/' \
 	-e 's/^\tq->slots = slots;/\tq->slots = slots + SPSC_CACHE_LINE \/ sizeof(uint64_t);/' \
 	-e 's/^\tfree(q->slots);/\tfree(q->slots - SPSC_CACHE_LINE \/ sizeof(uint64_t));/'
-$(VARIANT_DIR)/private/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
-	@mkdir -p $(@D)
-	sed $(SED_PRIVATE) $< >$@
-	@[ $$(diff $< $@ | grep -c '^>') -eq 8 ] || { echo "the private-counter variant no longer applies to $<" >&2; rm -f $@; exit 1; }
-$(VARIANT_DIR)/ownline/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
-	@mkdir -p $(@D)
-	sed $(SED_OWNLINE) $< >$@
-	@[ $$(diff $< $@ | grep -c '^>') -eq 10 ] || { echo "the own-line variant no longer applies to $<" >&2; rm -f $@; exit 1; }
-$(VARIANT_DIR)/padslots/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
-	@mkdir -p $(@D)
-	sed $(SED_PADSLOTS) $< >$@
-	@[ $$(diff $< $@ | grep -c '^>') -eq 3 ] || { echo "the padded-slots variant no longer applies to $<" >&2; rm -f $@; exit 1; }
-
-$(BENCH_DIR)/bench-stage5-private: $(VARIANT_DIR)/private/spsc.h $(BENCH_DEPS)
-	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: private own counters)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
-$(BENCH_DIR)/bench-stage5-ownline: $(VARIANT_DIR)/ownline/spsc.h $(BENCH_DEPS)
-	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: private counters and caches on lines of their own)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
-$(BENCH_DIR)/bench-stage5-padslots: $(VARIANT_DIR)/padslots/spsc.h $(BENCH_DEPS)
-	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS) (variant: padded slot array)"' -I$(<D) -I$(TOP)/common -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
+# $(call stage5_variant,name,sed variable,lines the sed adds,what it is):
+# the header build/variants/name/spsc.h, checked to have changed as many
+# lines as the sed should, and bench-stage5-name over it.
+define stage5_variant
+$(VARIANT_DIR)/$1/spsc.h: $(S5_HEADER) $(PEERS_DIR)/peers.mk
+	@mkdir -p $$(@D)
+	sed $$($2) $$< >$$@
+	@[ $$$$(diff $$< $$@ | grep -c '^>') -eq $3 ] || { echo "the $4 variant no longer applies to $$<" >&2; rm -f $$@; exit 1; }
+$(BENCH_DIR)/bench-stage5-$1: $(VARIANT_DIR)/$1/spsc.h $(BENCH_DEPS)
+	$$(CC) $$(BENCH_CFLAGS) -DBENCH_FLAGS='"$$(BENCH_CFLAGS) (variant: $4)"' -I$$(<D) -I$(TOP)/common -o $$@ $(BENCH_SRCS) $$(ALLOC_WRAP)
+endef
+$(eval $(call stage5_variant,private,SED_PRIVATE,8,private own counters))
+$(eval $(call stage5_variant,ownline,SED_OWNLINE,10,private counters and caches on lines of their own))
+$(eval $(call stage5_variant,padslots,SED_PADSLOTS,3,padded slot array))
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-nopause,stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
 
 # VARIANTS="stage5 ..." VARIANT_ROUNDS=N VARIANTS_TAG=name: a closer look at a few.
