@@ -5,6 +5,9 @@
 # queues in one round saw the same regime of the VM), never a ratio of
 # medians.
 
+# 1000000 -> "1M", 100000 -> "100k": an item count as the notes write it.
+function count(n) { return n % 1000000 == 0 ? n / 1000000 "M" : n % 1000 == 0 ? n / 1000 "k" : n }
+
 function add(key, v) { vals[key, ++cnt[key]] = v }
 function sorted(key,    i, j, v) {
 	for (i = 1; i <= cnt[key]; i++) s[i] = vals[key, i]
@@ -35,7 +38,7 @@ $3 == "throughput" && $6 == "mitems_per_s" {
 }
 $3 == "latency" && $6 == "rtt_p50_ns" { p50[q, r] = $7; lprobe[q, r] = $11 }
 $3 == "latency" && $6 == "rtt_p99_ns" { p99[q, r] = $7 }
-$3 == "seed-st" && $6 == "total_ms" { add("seed/" q, $7) }
+$3 == "seed-st" && $6 == "total_ms" { add("seed/" q, $7); seed_items = $10 }
 $3 == "bulk" && $6 ~ /^bulk[0-9]+_mitems_per_s$/ {
 	b = $6; sub(/^bulk/, "", b); sub(/_.*/, "", b)
 	bulk[q, b, r] = $7; hasbulk[q] = 1
@@ -88,9 +91,10 @@ END {
 	}
 	printf "\nRounds: %d. Probe (two-line round trip before each stage-5 throughput run): median %s ns (%s-%s). " \
 	       "Every figure is a median over rounds, min-max over rounds; every ratio is the median of per-round " \
-	       "ratios. RTT: ping-pong over two queues, clock_gettime per trip. seed-st: 1M pushes then 1M pops on " \
+	       "ratios. RTT: ping-pong over two queues, clock_gettime per trip. seed-st: %s pushes then %s pops on " \
 	       "one thread. Instructions: callgrind, one thread, loop and sequence check included. peers.csv has every run.\n", \
-	       length(rounds), fmt("%.0f", med("probe/" s5)), fmt("%.0f", lo("probe/" s5)), fmt("%.0f", hi("probe/" s5))  > md
+	       length(rounds), fmt("%.0f", med("probe/" s5)), fmt("%.0f", lo("probe/" s5)), fmt("%.0f", hi("probe/" s5)), \
+	       count(seed_items), count(seed_items) > md
 
 	print "\n## Bulk operations: Mitems/s by batch size, median (min-max)\n" > md
 	print "| queue | single-item (throughput, 65536) | batch 1 | batch 8 | batch 32 | batch 256 | batch 32 / single-item |" > md
