@@ -66,3 +66,12 @@ bench_charts() {
 		done
 	done
 }
+
+# bench_rotate R WORD...: the words in round R's order, starting from word
+# number R (counting round the list), so that every word takes its turn at
+# every position across rounds.
+bench_rotate() {
+	_r=$1
+	shift
+	echo "$@" | awk -v r="$_r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }'
+}

@@ -37,9 +37,13 @@ done
 command -v gnuplot >/dev/null || { echo "bench-peers.sh: gnuplot is missing (make deps)" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "bench-peers.sh: valgrind is missing (make deps)" >&2; exit 2; }
 
+# The peers, as name:header:package words (PEER_TABLE in peers.mk).
+peer_table=${PEER_TABLE:?bench-peers.sh: PEER_TABLE is unset (make bench-peers sets it)}
+
 # Stage 5 first, then each peer that was built, then the baseline.
 queues=stage5
-for p in ck boost moodycamel dpdk; do
+for entry in $peer_table; do
+	p=${entry%%:*}
 	if [ -x "$bin/bench-peer-$p" ]; then
 		queues="$queues peer-$p"
 	else
@@ -80,10 +84,8 @@ bench_machine
 	for q in $queues; do
 		echo "# $("$bin/bench-$q" info | sed -n 's/^# stage: //p'): $("$bin/bench-$q" info | sed -n 's/^# flags: //p')"
 	done
-	for p in ck boost moodycamel dpdk; do
-		case $p in
-		ck) pkg=libck-dev ;; boost) pkg=libboost-dev ;; moodycamel) pkg=libreaderwriterqueue-dev ;; dpdk) pkg=libdpdk-dev ;;
-		esac
+	for entry in $peer_table; do
+		pkg=${entry##*:}
 		echo "# package $pkg: $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo 'not installed')"
 	done
 	echo "# rounds: $ROUNDS; per queue and round: throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips), seed-st ($SEED_ITEMS items), bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
@@ -97,7 +99,7 @@ say "queues: $queues; CPUs $(field cpus)"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	# Rotate: round r starts with queue number r mod n.
-	order=$(echo $queues | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+	order=$(bench_rotate "$r" $queues)
 	say "round $r of $ROUNDS: $order"
 	for q in $order; do
 		run "$q" throughput --capacity 65536 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet

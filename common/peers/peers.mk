@@ -9,15 +9,16 @@
 .PHONY: bench-peers bench-peers-build
 
 PEERS_DIR  := $(TOP)/common/peers
-# Debian packages: libdpdk-dev holds DPDK's headers and libraries (dpdk-dev
-# pulls it in, with tools this repository does not need).
-PEERS_PKGS := g++ libck-dev libboost-dev libreaderwriterqueue-dev libdpdk-dev
-# peer:header:package. The header tells whether the package is installed.
+# peer:header:package (Debian), in the order of every table; bench-peers.sh
+# gets this list too. The header tells whether the package is installed.
+# libdpdk-dev holds DPDK's headers and libraries (dpdk-dev pulls it in, with
+# tools this repository does not need).
 PEER_TABLE := ck:/usr/include/ck_ring.h:libck-dev \
 	boost:/usr/include/boost/lockfree/spsc_queue.hpp:libboost-dev \
 	moodycamel:/usr/include/readerwriterqueue/readerwriterqueue.h:libreaderwriterqueue-dev \
 	dpdk:/usr/include/dpdk/rte_ring.h:libdpdk-dev
 PEER_NAMES := $(foreach e,$(PEER_TABLE),$(firstword $(subst :, ,$e)))
+PEERS_PKGS := g++ $(foreach e,$(PEER_TABLE),$(lastword $(subst :, ,$e)))
 
 # GCC on both sides: link-time optimisation cannot mix GCC's and LLVM's objects.
 PEER_CC  := gcc
@@ -63,7 +64,7 @@ bench-peers-build: $(BENCH_DIR)/bench-stage1 $(BENCH_DIR)/bench-stage5 $(BENCH_D
 bench-peers: deps
 	@sh $(TOP)/common/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
-	@sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
+	@PEER_TABLE="$(PEER_TABLE)" sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
 PEERS_MODE ?= full
 
 # make bench-stage5-variants: one change at a time to stage 5, measured

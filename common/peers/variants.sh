@@ -41,12 +41,13 @@ done
 mkdir -p "$out"
 name=stage5-variants${TAG:+-$TAG}
 rows=$out/$name.csv
-top=$(cd "$(dirname "$0")/../.." && pwd)
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo none)
-[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+common=$(cd "$(dirname "$0")/.." && pwd)
+top=$(dirname "$common")
+. "$common/bench-lib.sh"
+bench_machine
 {
 	"$bin/bench-stage5" info
-	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $date_utc"
 	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
 } >"$rows"
 started=$(date +%s)
@@ -57,7 +58,7 @@ run() {
 }
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	order=$(echo $variants | awk -v r="$r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }')
+	order=$(bench_rotate "$r" $variants)
 	printf 'bench-stage5-variants [%s, %ss]: round %d of %d: %s\n' "$mode" $(($(date +%s) - started)) "$r" "$ROUNDS" "$order" >&2
 	for v in $order; do
 		for cap in 65536 1024; do
