@@ -5,9 +5,10 @@
  * and tail share a line, so every push invalidates the consumer's copy of
  * head and every pop invalidates the producer's copy of tail, even when
  * neither needed the other's new value (false sharing). Here the consumer's
- * counter, the producer's counter and the read-mostly fields (mask, slots)
- * each get a line of their own, and the queue is allocated on a line
- * boundary so it shares no line with its neighbours in the heap.
+ * counter, the producer's counter and the fields that are read-only after
+ * create (mask, slots) each get a line of their own, and the queue is
+ * allocated on a line boundary so it shares no line with its neighbours in
+ * the heap.
  *
  * Progress guarantee: wait-free. spsc_try_push and spsc_try_pop each finish
  * in a bounded number of their own steps (two loads, one slot access, one
@@ -16,12 +17,12 @@
  * caller's loop, not the queue's. Stages 4 and 5 keep this guarantee; they
  * change how often the two threads touch each other's cache lines.
  *
- * Build switches (for the notes; the default is the correct, fast build):
- *   SPSC_SEQ_CST         every atomic access is memory_order_seq_cst, to
- *                        measure what the weaker orderings save.
- *   SPSC_BROKEN_PUBLISH  the producer publishes tail with a relaxed store:
- *                        a deliberate data race that ThreadSanitizer must
- *                        report (`make demo-race`). Never use it otherwise.
+ * Variants of this header (never in this file; the patches in
+ * common/variants/ make them in build/, and fail if this file has moved
+ * under them): seq-cst, every ordering memory_order_seq_cst, to measure
+ * what acquire/release saves; broken-publish, the producer's publish of
+ * tail relaxed, a real data race that ThreadSanitizer must report
+ * (`make demo-race`).
  *
  * The contract every stage honours is written down in common/CONTRACT.md.
  */
@@ -48,22 +49,6 @@
  */
 #ifndef SPSC_CACHE_LINE
 #define SPSC_CACHE_LINE 64
-#endif
-
-#ifdef SPSC_SEQ_CST
-#define SPSC_RELAXED_ memory_order_seq_cst
-#define SPSC_ACQUIRE_ memory_order_seq_cst
-#define SPSC_RELEASE_ memory_order_seq_cst
-#else
-#define SPSC_RELAXED_ memory_order_relaxed
-#define SPSC_ACQUIRE_ memory_order_acquire
-#define SPSC_RELEASE_ memory_order_release
-#endif
-
-#ifdef SPSC_BROKEN_PUBLISH
-#define SPSC_PUBLISH_ memory_order_relaxed /* WRONG on purpose: see above */
-#else
-#define SPSC_PUBLISH_ SPSC_RELEASE_
 #endif
 
 /*
@@ -95,7 +80,7 @@ struct spsc_queue {
 static_assert(offsetof(spsc_queue, tail) - offsetof(spsc_queue, head) >= SPSC_CACHE_LINE,
               "head and tail share a cache line");
 static_assert(offsetof(spsc_queue, mask) - offsetof(spsc_queue, tail) >= SPSC_CACHE_LINE,
-              "tail and the read-mostly fields share a cache line");
+              "tail and the read-only fields (mask, slots) share a cache line");
 static_assert(sizeof(spsc_queue) % SPSC_CACHE_LINE == 0, "the last line is not padded");
 
 /* Smallest power of two >= n, for 1 <= n <= SPSC_MAX_CAPACITY. */
@@ -145,13 +130,13 @@ static inline void spsc_destroy(spsc_queue *q)
 static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 {
 	/* Our own counter: only this thread writes it, so relaxed reads our last store. */
-	size_t tail = atomic_load_explicit(&q->tail, SPSC_RELAXED_);
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
 	/*
 	 * ACQUIRE, pairs with the RELEASE store of head in spsc_try_pop: the
 	 * consumer's read of every slot below head happens before our write
 	 * into that slot below, so we never overwrite an item it is reading.
 	 */
-	size_t head = atomic_load_explicit(&q->head, SPSC_ACQUIRE_);
+	size_t head = atomic_load_explicit(&q->head, memory_order_acquire);
 
 	if (tail - head == q->mask + 1)
 		return false;
@@ -160,7 +145,7 @@ static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 	 * RELEASE, pairs with the ACQUIRE load of tail in spsc_try_pop: the
 	 * slot write above becomes visible no later than the new tail does.
 	 */
-	atomic_store_explicit(&q->tail, tail + 1, SPSC_PUBLISH_);
+	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
 	return true;
 }
 
@@ -168,12 +153,12 @@ static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 {
 	/* Our own counter: only this thread writes it, so relaxed reads our last store. */
-	size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_);
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
 	/*
 	 * ACQUIRE, pairs with the RELEASE store of tail in spsc_try_push: the
 	 * producer's write of every slot below tail happens before our read.
 	 */
-	size_t tail = atomic_load_explicit(&q->tail, SPSC_ACQUIRE_);
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
 
 	if (tail == head)
 		return false;
@@ -182,7 +167,7 @@ static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 	 * RELEASE, pairs with the ACQUIRE load of head in spsc_try_push: our
 	 * read of the slot above completes before the producer may reuse it.
 	 */
-	atomic_store_explicit(&q->head, head + 1, SPSC_RELEASE_);
+	atomic_store_explicit(&q->head, head + 1, memory_order_release);
 	return true;
 }
 
@@ -200,8 +185,8 @@ static inline size_t spsc_capacity(const spsc_queue *q)
  */
 static inline size_t spsc_size(const spsc_queue *q)
 {
-	size_t head = atomic_load_explicit(&((spsc_queue *)q)->head, SPSC_ACQUIRE_);
-	size_t tail = atomic_load_explicit(&((spsc_queue *)q)->tail, SPSC_ACQUIRE_);
+	size_t head = atomic_load_explicit(&((spsc_queue *)q)->head, memory_order_acquire);
+	size_t tail = atomic_load_explicit(&((spsc_queue *)q)->tail, memory_order_acquire);
 	size_t n = tail - head;
 
 	return n <= q->mask + 1 ? n : q->mask + 1;

@@ -21,12 +21,12 @@
  * slot itself. Stages 1 and 2 are blocking (a mutex). Waiting for a free
  * slot or for an item is the caller's loop, not the queue's.
  *
- * Build switches (for the notes; the default is the correct, fast build):
- *   SPSC_SEQ_CST         every atomic access is memory_order_seq_cst, to
- *                        measure what the weaker orderings save.
- *   SPSC_BROKEN_PUBLISH  the producer publishes tail with a relaxed store:
- *                        a deliberate data race that ThreadSanitizer must
- *                        report (`make demo-race`). Never use it otherwise.
+ * Variants of this header (never in this file; the patches in
+ * common/variants/ make them in build/, and fail if this file has moved
+ * under them): seq-cst, every ordering memory_order_seq_cst, to measure
+ * what acquire/release saves; broken-publish, the producer's publish of
+ * tail relaxed, a real data race that ThreadSanitizer must report
+ * (`make demo-race`).
  *
  * The contract every stage honours is written down in common/CONTRACT.md.
  */
@@ -53,22 +53,6 @@
  */
 #ifndef SPSC_CACHE_LINE
 #define SPSC_CACHE_LINE 64
-#endif
-
-#ifdef SPSC_SEQ_CST
-#define SPSC_RELAXED_ memory_order_seq_cst
-#define SPSC_ACQUIRE_ memory_order_seq_cst
-#define SPSC_RELEASE_ memory_order_seq_cst
-#else
-#define SPSC_RELAXED_ memory_order_relaxed
-#define SPSC_ACQUIRE_ memory_order_acquire
-#define SPSC_RELEASE_ memory_order_release
-#endif
-
-#ifdef SPSC_BROKEN_PUBLISH
-#define SPSC_PUBLISH_ memory_order_relaxed /* WRONG on purpose: see above */
-#else
-#define SPSC_PUBLISH_ SPSC_RELEASE_
 #endif
 
 /*
@@ -102,7 +86,7 @@ struct spsc_queue {
 static_assert(offsetof(spsc_queue, tail) - offsetof(spsc_queue, head) >= SPSC_CACHE_LINE,
               "head and tail share a cache line");
 static_assert(offsetof(spsc_queue, mask) - offsetof(spsc_queue, tail) >= SPSC_CACHE_LINE,
-              "tail and the read-mostly fields share a cache line");
+              "tail and the read-only fields (mask, slots) share a cache line");
 static_assert(sizeof(spsc_queue) % SPSC_CACHE_LINE == 0, "the last line is not padded");
 
 /* Smallest power of two >= n, for 1 <= n <= SPSC_MAX_CAPACITY. */
@@ -154,7 +138,7 @@ static inline void spsc_destroy(spsc_queue *q)
 static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 {
 	/* Our own counter: only this thread writes it, so relaxed reads our last store. */
-	size_t tail = atomic_load_explicit(&q->tail, SPSC_RELAXED_);
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
 
 	if (tail - q->head_cache == q->mask + 1) {
 		/*
@@ -164,7 +148,7 @@ static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 		 * overwrite an item it is reading. Slots below an older cached
 		 * head were covered by the acquire load that cached it.
 		 */
-		q->head_cache = atomic_load_explicit(&q->head, SPSC_ACQUIRE_);
+		q->head_cache = atomic_load_explicit(&q->head, memory_order_acquire);
 		if (tail - q->head_cache == q->mask + 1)
 			return false;
 	}
@@ -173,7 +157,7 @@ static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 	 * RELEASE, pairs with the ACQUIRE load of tail in spsc_try_pop: the
 	 * slot write above becomes visible no later than the new tail does.
 	 */
-	atomic_store_explicit(&q->tail, tail + 1, SPSC_PUBLISH_);
+	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
 	return true;
 }
 
@@ -181,7 +165,7 @@ static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 {
 	/* Our own counter: only this thread writes it, so relaxed reads our last store. */
-	size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_);
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
 
 	if (q->tail_cache == head) {
 		/*
@@ -190,7 +174,7 @@ static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 		 * tail happens before our read. Slots below an older cached tail
 		 * were covered by the acquire load that cached it.
 		 */
-		q->tail_cache = atomic_load_explicit(&q->tail, SPSC_ACQUIRE_);
+		q->tail_cache = atomic_load_explicit(&q->tail, memory_order_acquire);
 		if (q->tail_cache == head)
 			return false;
 	}
@@ -199,7 +183,7 @@ static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 	 * RELEASE, pairs with the ACQUIRE load of head in spsc_try_push: our
 	 * read of the slot above completes before the producer may reuse it.
 	 */
-	atomic_store_explicit(&q->head, head + 1, SPSC_RELEASE_);
+	atomic_store_explicit(&q->head, head + 1, memory_order_release);
 	return true;
 }
 
@@ -217,87 +201,13 @@ static inline size_t spsc_capacity(const spsc_queue *q)
  */
 static inline size_t spsc_size(const spsc_queue *q)
 {
-	size_t head = atomic_load_explicit(&((spsc_queue *)q)->head, SPSC_ACQUIRE_);
-	size_t tail = atomic_load_explicit(&((spsc_queue *)q)->tail, SPSC_ACQUIRE_);
+	size_t head = atomic_load_explicit(&((spsc_queue *)q)->head, memory_order_acquire);
+	size_t tail = atomic_load_explicit(&((spsc_queue *)q)->tail, memory_order_acquire);
 	size_t n = tail - head;
 
 	return n <= q->mask + 1 ? n : q->mask + 1;
 }
 
-/* ---- Beyond the ladder: bulk operations (an extension, not this stage's lesson) ----
- *
- * `make diff STAGE=5` leaves this section out; notes/06-beyond.md measures it.
- * The same protocol with one publication per batch: the slots of the whole
- * batch are written (or read) first, then the counter is stored once with
- * RELEASE. The other side pays one cache miss on the counter per batch
- * instead of one per item. SPSC_HAS_BULK tells the tests and the benchmark
- * that these exist.
- */
-#include <string.h> /* memcpy */
-
-#define SPSC_HAS_BULK 1
-
-/*
- * Producer thread only. Pushes items[0], items[1], ... for as many of the n
- * as fit, in order; returns how many (0 when full, or when n is 0).
- */
-static inline size_t spsc_try_push_n(spsc_queue *q, const uint64_t *items, size_t n)
-{
-	size_t tail = atomic_load_explicit(&q->tail, SPSC_RELAXED_); /* our own counter */
-	size_t capacity = q->mask + 1;
-
-	if (capacity - (tail - q->head_cache) < n)
-		/*
-		 * Not enough room by the cached head: reload. ACQUIRE, pairs with
-		 * the RELEASE store of head in spsc_try_pop(_n): the consumer's
-		 * reads of every slot below head happen before our writes below.
-		 */
-		q->head_cache = atomic_load_explicit(&q->head, SPSC_ACQUIRE_);
-	size_t room = capacity - (tail - q->head_cache);
-	size_t k = n < room ? n : room;
-	if (k == 0)
-		return 0;
-
-	/* At most two runs of slots: up to the end of the array, then from its start. */
-	size_t at = tail & q->mask;
-	size_t first = capacity - at < k ? capacity - at : k;
-	memcpy(&q->slots[at], items, first * sizeof(uint64_t));
-	memcpy(&q->slots[0], items + first, (k - first) * sizeof(uint64_t));
-	/* RELEASE, pairs with the ACQUIRE load of tail in spsc_try_pop(_n): all k slot writes come first. */
-	atomic_store_explicit(&q->tail, tail + k, SPSC_PUBLISH_);
-	return k;
-}
-
-/*
- * Consumer thread only. Pops up to n items into items[0], items[1], ... in
- * order; returns how many (0 when empty: items is untouched).
- */
-static inline size_t spsc_try_pop_n(spsc_queue *q, uint64_t *items, size_t n)
-{
-	size_t head = atomic_load_explicit(&q->head, SPSC_RELAXED_); /* our own counter */
-
-	if (q->tail_cache - head < n)
-		/*
-		 * Fewer items than asked for by the cached tail: reload. ACQUIRE,
-		 * pairs with the RELEASE store of tail in spsc_try_push(_n): the
-		 * producer's writes of every slot below tail happen before our
-		 * reads below.
-		 */
-		q->tail_cache = atomic_load_explicit(&q->tail, SPSC_ACQUIRE_);
-	size_t ready = q->tail_cache - head;
-	size_t k = n < ready ? n : ready;
-	if (k == 0)
-		return 0;
-
-	size_t at = head & q->mask;
-	size_t first = q->mask + 1 - at < k ? q->mask + 1 - at : k;
-	memcpy(items, &q->slots[at], first * sizeof(uint64_t));
-	memcpy(items + first, &q->slots[0], (k - first) * sizeof(uint64_t));
-	/* RELEASE, pairs with the ACQUIRE load of head in spsc_try_push(_n): all k slot reads come first. */
-	atomic_store_explicit(&q->head, head + k, SPSC_RELEASE_);
-	return k;
-}
-/* ---- End of the extension ---- */
 #ifdef SPSC_TESTING
 /* Test hook: start a fresh, empty queue's counters at start (to cross SIZE_MAX). */
 static inline void spsc_test_set_counters(spsc_queue *q, size_t start)

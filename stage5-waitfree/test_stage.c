@@ -1,6 +1,6 @@
 /*
  * stage5-waitfree/test_stage.c: what only stages 4 and 5 have, a layout.
- * Linked into the same binary as the contract suite (common/test_contract.c).
+ * Linked into the same binary as the contract suite (common/test/test_contract.c).
  */
 #include <stdint.h>
 
@@ -16,7 +16,7 @@ Test(layout, each_counter_has_a_line_of_its_own)
 	cr_assert_neq(LINE_OF(head), LINE_OF(tail));
 	cr_assert_neq(LINE_OF(head), LINE_OF(mask));
 	cr_assert_neq(LINE_OF(tail), LINE_OF(mask));
-	cr_assert_eq(LINE_OF(mask), LINE_OF(slots), "the read-mostly fields share one line");
+	cr_assert_eq(LINE_OF(mask), LINE_OF(slots), "mask and slots, both read-only, are not on one line");
 }
 
 Test(layout, each_cached_counter_sits_on_its_owners_line)

@@ -1,0 +1,38 @@
+# common/variants/variants.mk: one-change copies of a stage, included by the
+# top Makefile. Uses its TOP and BUILD.
+#
+# common/variants/<stage>/<name>.patch is the change, written as a patch so
+# that it reads like the change it makes; build/variants/<stage>-<name>/ is
+# the stage's headers with it applied (common/variants/apply.sh), made when
+# a target needs it and never committed. A patch that no longer applies
+# fails the build and shows the lines it expected. The variants:
+#   seq-cst          every ordering seq_cst (stages 3-5): bench-experiments
+#   broken-publish   the publish of tail relaxed (stages 3-5): the TSan
+#                    negative control and make demo-race
+#   private, ownline, padslots   stage 5 layouts: bench-stage5-variants
+#   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
+#
+#   make variants    makes every variant and lists them
+
+.PHONY: variants
+
+VARIANTS_SRC := $(TOP)/common/variants
+VARIANT_DIR  := $(BUILD)/variants
+VARIANT_PATCHES := $(sort $(wildcard $(VARIANTS_SRC)/*/*.patch))
+# common/variants/S/N.patch -> S-N
+variant_name = $(notdir $(patsubst %/,%,$(dir $1)))-$(basename $(notdir $1))
+# $(call variant_dir,stage,name): the folder holding that variant's headers.
+variant_dir = $(VARIANT_DIR)/$1-$2
+
+# $(call variant_rule,patch): build/variants/S-N/spsc.h from S/ and the patch.
+define variant_rule
+$(VARIANT_DIR)/$(call variant_name,$1)/spsc.h: $1 $(wildcard $(TOP)/$(notdir $(patsubst %/,%,$(dir $1)))/*.h) $(VARIANTS_SRC)/apply.sh
+	@sh $(VARIANTS_SRC)/apply.sh $(TOP)/$(notdir $(patsubst %/,%,$(dir $1))) $1 $$(@D)
+endef
+$(foreach p,$(VARIANT_PATCHES),$(eval $(call variant_rule,$p)))
+
+variants: $(foreach p,$(VARIANT_PATCHES),$(VARIANT_DIR)/$(call variant_name,$p)/spsc.h)
+	@for p in $(VARIANT_PATCHES); do \
+		s=$$(basename $$(dirname $$p)); n=$$(basename $$p .patch); \
+		echo "build/variants/$$s-$$n/  = $$s/ + common/variants/$$s/$$n.patch"; \
+	done
