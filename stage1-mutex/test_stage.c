@@ -1,6 +1,6 @@
 /*
  * stage1-mutex/test_stage.c: what only stage 1 has, its growth.
- * Linked into the same binary as the contract suite (common/test_contract.c).
+ * Linked into the same binary as the contract suite (common/test/test_contract.c).
  */
 #include <errno.h>
 #include <stdint.h>

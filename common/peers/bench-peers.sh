@@ -1,9 +1,12 @@
 #!/bin/sh
-# common/peers/bench-peers.sh MODE BINDIR OUTDIR: stage 5 beside the peers.
+# common/peers/bench-peers.sh MODE BINDIR OUTDIR SUBJECT BASELINE: stage 5
+# beside the peers.
 #
 # MODE is `full` (make bench-peers) or `quick` (PEERS_MODE=quick: small
-# sizes, proves the pipeline). BINDIR holds bench-stage5, bench-stage1 and
-# whichever bench-peer-* the install could build; OUTDIR
+# sizes, proves the pipeline). SUBJECT is the stage measured against the
+# peers (stage5-waitfree), BASELINE the origin's queue, for scale
+# (stage1-mutex). BINDIR holds bench-SUBJECT, bench-BASELINE and whichever
+# bench-peer-* the install could build; OUTDIR
 # (notes/results/latest) receives peers.csv, peers.md, peers-*.dat and the
 # two charts. Every queue runs the same driver and workloads; the queues
 # take turns in every round (in a rotating order), so each samples the same
@@ -12,12 +15,13 @@
 set -eu
 
 mode=${1:-full}
-bin=${2:?usage: bench-peers.sh full|quick BINDIR OUTDIR}
+bin=${2:?usage: bench-peers.sh full|quick BINDIR OUTDIR SUBJECT BASELINE}
 out=${3:?OUTDIR}
+subject=${4:?SUBJECT (stage5-waitfree)}
+baseline=${5:?BASELINE (stage1-mutex)}
 here=$(cd "$(dirname "$0")" && pwd)
-common=$(dirname "$here")
-top=$(dirname "$common")
-. "$common/bench-lib.sh"
+top=$(cd "$here/../.." && pwd)
+. "$top/common/bench/bench-lib.sh"
 
 # Full: about 5 minutes on a 2-vCPU VM.
 case $mode in
@@ -30,7 +34,7 @@ quick)
 	exit 2 ;;
 esac
 
-for b in stage5 stage1; do
+for b in "$subject" "$baseline"; do
 	[ -x "$bin/bench-$b" ] && [ -x "$bin/bench-$b-callgrind" ] ||
 		{ echo "bench-peers.sh: $bin/bench-$b is missing (make bench-peers builds it)" >&2; exit 2; }
 done
@@ -40,8 +44,8 @@ command -v valgrind >/dev/null || { echo "bench-peers.sh: valgrind is missing (m
 # The peers, as name:header:package words (PEER_TABLE in peers.mk).
 peer_table=${PEER_TABLE:?bench-peers.sh: PEER_TABLE is unset (make bench-peers sets it)}
 
-# Stage 5 first, then each peer that was built, then the baseline.
-queues=stage5
+# The subject first, then each peer that was built, then the baseline.
+queues=$subject
 for entry in $peer_table; do
 	p=${entry%%:*}
 	if [ -x "$bin/bench-peer-$p" ]; then
@@ -50,37 +54,22 @@ for entry in $peer_table; do
 		echo "bench-peers: $p is not built (its package is missing): left out of this run" >&2
 	fi
 done
-queues="$queues stage1"
+queues="$queues $baseline"
 nq=$(echo $queues | wc -w)
 
 rm -rf "$out/peers-raw"
 rm -f "$out"/peers.csv "$out"/peers.md "$out"/peers-*.dat "$out"/peers-*.svg "$out"/peers-*.png
 mkdir -p "$out/peers-raw"
 rows=$out/peers-raw/rows.csv
-started=$(date +%s)
-say() { printf 'bench-peers [%s, %ss]: %s\n' "$mode" $(($(date +%s) - started)) "$*" >&2; }
-run() {
-	q=$1
-	shift
-	"$bin/bench-$q" "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
-}
+bench_begin bench-peers
 has_bulk() { "$bin/bench-$1" info | grep -q '^# bulk: yes'; }
 
 # ------------------------------------------------------------ the header, as bench-all writes it
-info=$("$bin/bench-stage5" info)
-field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+info=$("$bin/bench-$subject" info)
 bench_machine
 [ "$perf_status" = available ] && perf_status="available (not used here)"
 {
-	echo "# spsc-ladder benchmark: make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)"
-	echo "# date: $date_utc"
-	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
-	echo "# compiler: $(field compiler)"
-	echo "# flags: $(field flags) (every queue's own flags below)"
-	echo "# timer: $(field timer)"
-	echo "# cpus: $(field cpus) (producer+consumer)"
-	echo "# commit: $commit"
-	echo "# perf hardware counters: $perf_status"
+	bench_header "make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)" " (every queue's own flags below)" " (producer+consumer)"
 	for q in $queues; do
 		echo "# $("$bin/bench-$q" info | sed -n 's/^# stage: //p'): $("$bin/bench-$q" info | sed -n 's/^# flags: //p')"
 	done
@@ -90,7 +79,7 @@ bench_machine
 	done
 	echo "# rounds: $ROUNDS; per queue and round: throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips), seed-st ($SEED_ITEMS items), bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
 	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every timed run (probe_ns column)"
-	echo "# stage 1 is unbounded (initial capacity 4, grows): one throughput run per round stands for both capacities"
+	echo "# $baseline is unbounded (initial capacity 4, grows): one throughput run per round stands for both capacities"
 	echo "# instructions per push+pop: callgrind, 'pairs' for 2N minus N items, / N (N=$PAIRS), built without -march=native"
 } >"$out/peers-raw/header.txt"
 say "queues: $queues; CPUs $(field cpus)"
@@ -103,7 +92,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	say "round $r of $ROUNDS: $order"
 	for q in $order; do
 		run "$q" throughput --capacity 65536 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
-		[ "$q" = stage1 ] || run "$q" throughput --capacity 1024 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
+		[ "$q" = "$baseline" ] || run "$q" throughput --capacity 1024 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
 		run "$q" latency --trips "$TRIPS" --runs 1 --round "$r" --quiet
 		run "$q" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
 		if has_bulk "$q"; then
@@ -122,7 +111,8 @@ done
 # ------------------------------------------------------------ results
 cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
 caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"
-awk -F, -v dir="$out" -v caption="$caption" -f "$here/peers-table.awk" "$rows"
+awk -F, -v dir="$out" -v caption="$caption" -v subject="$subject" -v baseline="$baseline" \
+	-f "$top/common/bench/stats.awk" -f "$here/peers-table.awk" "$rows"
 
 bench_charts "$out" "$cpu_model, CPUs $(field cpus), $date_utc" "" \
 	"$here/peers-throughput.gp" "$here/peers-rtt.gp"

@@ -1,4 +1,5 @@
 # Round-trip latency per queue: p50 and p99 (medians over rounds), with the probe.
+set xtics noenhanced # names, not formulas
 set title sprintf("Stage 5 and its peers: ping-pong round trip\n{/*0.8 %s}", machine)
 set ylabel 'round trip (ns)'
 set xtics rotate by -20 font ',9'

@@ -1,6 +1,7 @@
 # common/peers/peers-table.awk: peers.md and the chart data from the rows of
 # make bench-peers (bench.c's CSV, no header). Called by bench-peers.sh with
-# -v dir=OUTDIR -v caption=... Every figure is a median over rounds;
+# -v dir=OUTDIR -v caption=... -v subject=STAGE -v baseline=STAGE, after
+# common/bench/stats.awk. Every figure is a median over rounds;
 # min-max is over rounds; every ratio is the median of per-round ratios (two
 # queues in one round saw the same regime of the VM), never a ratio of
 # medians.
@@ -8,20 +9,6 @@
 # 1000000 -> "1M", 100000 -> "100k": an item count as the notes write it.
 function count(n) { return n % 1000000 == 0 ? n / 1000000 "M" : n % 1000 == 0 ? n / 1000 "k" : n }
 
-function add(key, v) { vals[key, ++cnt[key]] = v }
-function sorted(key,    i, j, v) {
-	for (i = 1; i <= cnt[key]; i++) s[i] = vals[key, i]
-	for (i = 2; i <= cnt[key]; i++) { v = s[i]; for (j = i - 1; j >= 1 && s[j] > v; j--) s[j + 1] = s[j]; s[j + 1] = v }
-}
-function med(key,    n) {
-	n = cnt[key]
-	if (!n) return ""
-	sorted(key)
-	return n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
-}
-function lo(key) { if (!cnt[key]) return ""; sorted(key); return s[1] }
-function hi(key) { if (!cnt[key]) return ""; sorted(key); return s[cnt[key]] }
-function fmt(f, v) { return v == "" ? "-" : sprintf(f, v) }
 function verdict(v, target, le) { if (v == "") return "not measured"; return (le ? v <= target : v >= target) ? "met" : "missed" }
 
 $1 == "stage" { next }
@@ -33,12 +20,12 @@ $1 == "stage" { next }
 }
 $3 == "throughput" && $6 == "mitems_per_s" {
 	# Stage 1 is unbounded: its one run per round stands for both capacities.
-	if ($9 == 65536 || q ~ /^stage1/) { tp[q, 65536, r] = $7; probe[q, r] = $11 }
-	if ($9 == 1024 || q ~ /^stage1/) tp[q, 1024, r] = $7
+	if ($9 == 65536 || q == baseline) { tp[q, 65536, r] = $7; probe[q, r] = $11 }
+	if ($9 == 1024 || q == baseline) tp[q, 1024, r] = $7
 }
 $3 == "latency" && $6 == "rtt_p50_ns" { p50[q, r] = $7; lprobe[q, r] = $11 }
 $3 == "latency" && $6 == "rtt_p99_ns" { p99[q, r] = $7 }
-$3 == "seed-st" && $6 == "total_ms" { add("seed/" q, $7); seed_items = $10 }
+$3 == "seed-st" && $6 == "total_ms" { stat_add("seed/" q, $7); seed_items = $10 }
 $3 == "bulk" && $6 ~ /^bulk[0-9]+_mitems_per_s$/ {
 	b = $6; sub(/^bulk/, "", b); sub(/_.*/, "", b)
 	bulk[q, b, r] = $7; hasbulk[q] = 1
@@ -46,31 +33,31 @@ $3 == "bulk" && $6 ~ /^bulk[0-9]+_mitems_per_s$/ {
 $6 == "instructions_per_pair" { ir[q] = $7 }
 
 END {
-	s5 = "stage5-waitfree"
+	s5 = subject
 	nb = split("1 8 32 256", batches, " ")
 	for (r in rounds) {
 		for (i = 1; i <= nq; i++) {
 			q = order[i]
 			for (c = 1024; c <= 65536; c *= 64)
 				if ((q, c, r) in tp) {
-					add("tp/" q "/" c, tp[q, c, r])
-					if ((s5, c, r) in tp && q != s5) add("ratio/" q "/" c, tp[s5, c, r] / tp[q, c, r])
+					stat_add("tp/" q "/" c, tp[q, c, r])
+					if ((s5, c, r) in tp && q != s5) stat_add("ratio/" q "/" c, tp[s5, c, r] / tp[q, c, r])
 				}
 			if ((q, r) in p50) {
-				add("p50/" q, p50[q, r]); add("p99/" q, p99[q, r]); add("lprobe/" q, lprobe[q, r])
-				add("rttprobe/" q, p50[q, r] / lprobe[q, r])
-				if ((s5, r) in p50 && q != s5) add("rttratio/" q, p50[s5, r] / p50[q, r])
+				stat_add("p50/" q, p50[q, r]); stat_add("p99/" q, p99[q, r]); stat_add("lprobe/" q, lprobe[q, r])
+				stat_add("rttprobe/" q, p50[q, r] / lprobe[q, r])
+				if ((s5, r) in p50 && q != s5) stat_add("rttratio/" q, p50[s5, r] / p50[q, r])
 			}
 			for (k = 1; k <= nb; k++) {
 				b = batches[k]
 				if ((q, b, r) in bulk) {
-					add("bulk/" q "/" b, bulk[q, b, r])
-					if ((q, 65536, r) in tp) add("bulkx/" q "/" b, bulk[q, b, r] / tp[q, 65536, r])
+					stat_add("bulk/" q "/" b, bulk[q, b, r])
+					if ((q, 65536, r) in tp) stat_add("bulkx/" q "/" b, bulk[q, b, r] / tp[q, 65536, r])
 				}
 			}
-			if ((q, r) in probe) add("probe/" q, probe[q, r])
+			if ((q, r) in probe) stat_add("probe/" q, probe[q, r])
 		}
-		if ((s5, 65536, r) in tp && probe[s5, r] < 200) add("fast", tp[s5, 65536, r])
+		if ((s5, 65536, r) in tp && probe[s5, r] < 200) stat_add("fast", tp[s5, 65536, r])
 	}
 
 	md = dir "/peers.md"
@@ -81,19 +68,19 @@ END {
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
 		printf "| %s | %s (%s-%s) | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s |\n", q, \
-			fmt("%.1f", med("tp/" q "/65536")), fmt("%.1f", lo("tp/" q "/65536")), fmt("%.1f", hi("tp/" q "/65536")), \
-			(q == s5 ? "-" : fmt("%.2f", med("ratio/" q "/65536"))), \
-			fmt("%.1f", med("tp/" q "/1024")), fmt("%.1f", lo("tp/" q "/1024")), fmt("%.1f", hi("tp/" q "/1024")), \
-			(q == s5 ? "-" : fmt("%.2f", med("ratio/" q "/1024"))), \
-			fmt("%.0f", med("p50/" q)), fmt("%.0f", med("p99/" q)), \
-			(q == s5 ? "-" : fmt("%.2f", med("rttratio/" q))), fmt("%.2f", med("rttprobe/" q)), \
-			fmt("%.2f", med("seed/" q)), ((q in ir) ? ir[q] : "-") > md
+			fmt("%.1f", stat_median("tp/" q "/65536")), fmt("%.1f", stat_min("tp/" q "/65536")), fmt("%.1f", stat_max("tp/" q "/65536")), \
+			(q == s5 ? "-" : fmt("%.2f", stat_median("ratio/" q "/65536"))), \
+			fmt("%.1f", stat_median("tp/" q "/1024")), fmt("%.1f", stat_min("tp/" q "/1024")), fmt("%.1f", stat_max("tp/" q "/1024")), \
+			(q == s5 ? "-" : fmt("%.2f", stat_median("ratio/" q "/1024"))), \
+			fmt("%.0f", stat_median("p50/" q)), fmt("%.0f", stat_median("p99/" q)), \
+			(q == s5 ? "-" : fmt("%.2f", stat_median("rttratio/" q))), fmt("%.2f", stat_median("rttprobe/" q)), \
+			fmt("%.2f", stat_median("seed/" q)), ((q in ir) ? ir[q] : "-") > md
 	}
 	printf "\nRounds: %d. Probe (two-line round trip before each stage-5 throughput run): median %s ns (%s-%s). " \
 	       "Every figure is a median over rounds, min-max over rounds; every ratio is the median of per-round " \
 	       "ratios. RTT: ping-pong over two queues, clock_gettime per trip. seed-st: %s pushes then %s pops on " \
 	       "one thread. Instructions: callgrind, one thread, loop and sequence check included. peers.csv has every run.\n", \
-	       length(rounds), fmt("%.0f", med("probe/" s5)), fmt("%.0f", lo("probe/" s5)), fmt("%.0f", hi("probe/" s5)), \
+	       length(rounds), fmt("%.0f", stat_median("probe/" s5)), fmt("%.0f", stat_min("probe/" s5)), fmt("%.0f", stat_max("probe/" s5)), \
 	       count(seed_items), count(seed_items) > md
 
 	print "\n## Bulk operations: Mitems/s by batch size, median (min-max)\n" > md
@@ -102,16 +89,16 @@ END {
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
 		if (!(q in hasbulk)) continue
-		line = sprintf("| %s | %s", q, fmt("%.1f", med("tp/" q "/65536")))
+		line = sprintf("| %s | %s", q, fmt("%.1f", stat_median("tp/" q "/65536")))
 		for (k = 1; k <= nb; k++) {
 			b = batches[k]
-			line = line sprintf(" | %s (%s-%s)", fmt("%.1f", med("bulk/" q "/" b)), fmt("%.0f", lo("bulk/" q "/" b)), fmt("%.0f", hi("bulk/" q "/" b)))
+			line = line sprintf(" | %s (%s-%s)", fmt("%.1f", stat_median("bulk/" q "/" b)), fmt("%.0f", stat_min("bulk/" q "/" b)), fmt("%.0f", stat_max("bulk/" q "/" b)))
 		}
-		print line sprintf(" | %s |", fmt("%.2f", med("bulkx/" q "/32"))) > md
+		print line sprintf(" | %s |", fmt("%.2f", stat_median("bulkx/" q "/32"))) > md
 	}
 	print "\nQueues without bulk operations (ck_ring, moodycamel's ReaderWriterQueue, stage 1) are not in this table." > md
 
-	print "\n## Targets (issue 5), each a median of per-round ratios (three decimals: the verdict uses the exact value)\n" > md
+	print "\n## Targets, each a median of per-round ratios (three decimals: the verdict uses the exact value)\n" > md
 	print "| target | measured | rounds | verdict |" > md
 	print "|---|--:|--:|---|" > md
 	for (i = 1; i <= nq; i++) {
@@ -119,34 +106,34 @@ END {
 		if (q == s5) continue
 		for (c = 65536; c >= 1024; c /= 64)
 			printf "| stage 5 / %s throughput, capacity %d, >= 1 | %s | %d | %s |\n", q, c, \
-				fmt("%.3f", med("ratio/" q "/" c)), cnt["ratio/" q "/" c], verdict(med("ratio/" q "/" c), 1, 0) > md
+				fmt("%.3f", stat_median("ratio/" q "/" c)), stat_n("ratio/" q "/" c), verdict(stat_median("ratio/" q "/" c), 1, 0) > md
 	}
 	printf "| stage 5 >= 100 Mitems/s in fast-regime rounds (probe < 200 ns) | %s | %d | %s |\n", \
-		(cnt["fast"] ? sprintf("%.1f", med("fast")) : "no fast round"), cnt["fast"], \
-		(cnt["fast"] ? verdict(med("fast"), 100, 0) : "not measurable in this run") > md
+		(stat_n("fast") ? sprintf("%.1f", stat_median("fast")) : "no fast round"), stat_n("fast"), \
+		(stat_n("fast") ? verdict(stat_median("fast"), 100, 0) : "not measurable in this run") > md
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
 		if (q == s5) continue
-		printf "| stage 5 / %s RTT p50, <= 1 | %s | %d | %s |\n", q, fmt("%.3f", med("rttratio/" q)), \
-			cnt["rttratio/" q], verdict(med("rttratio/" q), 1, 1) > md
+		printf "| stage 5 / %s RTT p50, <= 1 | %s | %d | %s |\n", q, fmt("%.3f", stat_median("rttratio/" q)), \
+			stat_n("rttratio/" q), verdict(stat_median("rttratio/" q), 1, 1) > md
 	}
-	printf "| stage 5 RTT p50 / probe of the same round, <= 1.5 | %s | %d | %s |\n", fmt("%.2f", med("rttprobe/" s5)), \
-		cnt["rttprobe/" s5], verdict(med("rttprobe/" s5), 1.5, 1) > md
-	printf "| stage 5 batch 32 / single-item throughput, >= 4 | %s | %d | %s |\n", fmt("%.2f", med("bulkx/" s5 "/32")), \
-		cnt["bulkx/" s5 "/32"], verdict(med("bulkx/" s5 "/32"), 4, 0) > md
+	printf "| stage 5 RTT p50 / probe of the same round, <= 1.5 | %s | %d | %s |\n", fmt("%.2f", stat_median("rttprobe/" s5)), \
+		stat_n("rttprobe/" s5), verdict(stat_median("rttprobe/" s5), 1.5, 1) > md
+	printf "| stage 5 batch 32 / single-item throughput, >= 4 | %s | %d | %s |\n", fmt("%.2f", stat_median("bulkx/" s5 "/32")), \
+		stat_n("bulkx/" s5 "/32"), verdict(stat_median("bulkx/" s5 "/32"), 4, 0) > md
 
 	# Chart data: one line per queue.
 	f = dir "/peers-throughput.dat"
 	print "# index queue median65536 min max median1024 min max" > f
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
-		printf "%d %s %.3f %.3f %.3f %.3f %.3f %.3f\n", i, q, med("tp/" q "/65536"), lo("tp/" q "/65536"), hi("tp/" q "/65536"), \
-			med("tp/" q "/1024"), lo("tp/" q "/1024"), hi("tp/" q "/1024") > f
+		printf "%d %s %.3f %.3f %.3f %.3f %.3f %.3f\n", i, q, stat_median("tp/" q "/65536"), stat_min("tp/" q "/65536"), stat_max("tp/" q "/65536"), \
+			stat_median("tp/" q "/1024"), stat_min("tp/" q "/1024"), stat_max("tp/" q "/1024") > f
 	}
 	f = dir "/peers-rtt.dat"
 	print "# index queue p50 p99 probe (ns, medians over rounds)" > f
 	for (i = 1; i <= nq; i++) {
 		q = order[i]
-		printf "%d %s %.0f %.0f %.0f\n", i, q, med("p50/" q), med("p99/" q), med("lprobe/" q) > f
+		printf "%d %s %.0f %.0f %.0f\n", i, q, stat_median("p50/" q), stat_median("p99/" q), stat_median("lprobe/" q) > f
 	}
 }

@@ -1,4 +1,5 @@
 # Throughput per queue at two capacities: median bars, min-max whiskers.
+set xtics noenhanced # names, not formulas
 set title sprintf("Stage 5 and its peers: throughput (median, min-max over rounds)\n{/*0.8 %s}", machine)
 set ylabel 'throughput (million items/s, log scale)'
 set logscale y

@@ -1,0 +1,154 @@
+# common/abuse/abuse.mk: the stages under attack, included by the top
+# Makefile. Uses its STAGES, TOP, BUILD, WARN, COMMON_INC and the deps
+# target; test.mk's TEST_CFLAGS, ALLOC_WRAP, CRIT_CFLAGS, CRIT_LIBS,
+# SANITIZED and TSAN_FLAGS; bench.mk's BENCH_DIR; variants.mk's variant_dir.
+# Every check here can fail, and each has a negative control that proves it
+# (abuse-controls, and inside `make model`).
+#
+#   make fuzz FUZZ_SECONDS=N   differential fuzzing against a model, N s a stage (30)
+#   make soak SOAK_SECONDS=N   two threads, random bursts, N s a stage (60)
+#   make model                 spin model-checks the stage 5 protocol, and its broken variants
+#   make memcheck              valgrind over the single-thread tests of every stage
+#   make abuse-controls        planted bugs the fuzzer, the soak and memcheck must catch
+#   make soak-tsan             a short soak of every stage under ThreadSanitizer
+#   make driver-flags-test     hostile command lines for the benchmark driver
+#   make abuse-help            this list
+# `make test` runs abuse-controls, soak-tsan, driver-flags-test and the
+# model (under a minute together): TEST_EXTRA below.
+
+.PHONY: fuzz soak soak-tsan model memcheck abuse-controls memcheck-control driver-flags-test abuse-help \
+	$(addprefix fuzz-,$(STAGES)) $(addprefix soak-,$(STAGES)) $(addprefix soak-tsan-,$(STAGES)) \
+	$(addprefix memcheck-,$(STAGES))
+
+# spin for the model; clang and its runtime libraries (libFuzzer) for the fuzzer.
+DEPS_PKGS  += spin clang libclang-rt-dev
+TEST_EXTRA += soak-tsan driver-flags-test abuse-controls model
+
+ABUSE_SRC := $(TOP)/common/abuse
+ABUSE := $(BUILD)/abuse
+FUZZ_SECONDS      ?= 30
+SOAK_SECONDS      ?= 60
+SOAK_TSAN_SECONDS ?= 2
+# Spin's ring sizes; each is checked for safety and for livelock.
+MODEL_CAPS        ?= 1 2 4 8
+# Criterion workers under valgrind at once.
+MEMCHECK_JOBS     ?= 2
+
+abuse-help:
+	@sed -n '/^#   make/s/^#   //p' $(ABUSE_SRC)/abuse.mk
+
+# ---------------------------------------------------------------- fuzzing
+# clang only: libFuzzer. The harness also links the tests' allocator wraps,
+# to make allocations fail on request and count them.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN) -DSPSC_TESTING -pthread
+FUZZ_SRCS   := $(ABUSE_SRC)/fuzz_queue.c $(TOP)/common/support/test_alloc.c
+FUZZ_DEPS   := $(FUZZ_SRCS) $(wildcard $(TOP)/common/support/*.h) $(ABUSE_SRC)/abuse.mk
+FUZZ_SEEDS  := $(ABUSE_SRC)/fuzz-corpus
+FUZZ_RUN    := sh $(ABUSE_SRC)/fuzz-run.sh
+
+# $(call fuzz_binary,binary,folder with spsc.h)
+define fuzz_binary
+$1: $(FUZZ_DEPS) $2/spsc.h $(wildcard $2/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$2 $(COMMON_INC) -o $$@ $(FUZZ_SRCS) $$(ALLOC_WRAP)
+endef
+
+# ---------------------------------------------------------------- soak
+# The soak is built like the tests (-O2 -g -DSPSC_TESTING: the counters can
+# start below SIZE_MAX), and again with ThreadSanitizer.
+SOAK_DEPS := $(ABUSE_SRC)/soak.c $(wildcard $(TOP)/common/support/*.h) $(ABUSE_SRC)/abuse.mk
+
+# $(call soak_binary,binary,folder with spsc.h,extra flags)
+define soak_binary
+$1: $(SOAK_DEPS) $2/spsc.h $(wildcard $2/*.h)
+	@mkdir -p $$(@D)
+	$$(CC) $$(TEST_CFLAGS) $3 -I$2 $(COMMON_INC) -o $$@ $(ABUSE_SRC)/soak.c
+endef
+
+# Per stage: fuzz-, soak-, soak-tsan- and memcheck-<stage>.
+define abuse_rules
+$(call fuzz_binary,$(ABUSE)/fuzz/$1,$(TOP)/$1)
+$(call soak_binary,$(ABUSE)/soak/$1,$(TOP)/$1,)
+$(call soak_binary,$(ABUSE)/soak-tsan/$1,$(TOP)/$1,$$(TSAN_FLAGS))
+
+fuzz-$1: $(ABUSE)/fuzz/$1
+	@echo "== $1: differential fuzzing against the model, $$(FUZZ_SECONDS) s"
+	@$$(FUZZ_RUN) clean $$(FUZZ_SECONDS) $$< $(ABUSE)/fuzz/$1.work $(FUZZ_SEEDS)
+soak-$1: $(ABUSE)/soak/$1
+	@echo "== $1: soak, $$(SOAK_SECONDS) s"
+	@$$< --seconds $$(SOAK_SECONDS)
+soak-tsan-$1: $(ABUSE)/soak-tsan/$1
+	@echo "== $1: soak under ThreadSanitizer, $$(SOAK_TSAN_SECONDS) s"
+	@$$(SANITIZED) clean $$< --seconds $$(SOAK_TSAN_SECONDS) --quiet
+memcheck-$1: $(BUILD)/test/$1
+	@echo "== $1: valgrind memcheck over the single-thread tests"
+	@sh $(ABUSE_SRC)/memcheck-run.sh clean $(ABUSE)/memcheck/$1 $$< --filter='!(stress/*)' --jobs=$$(MEMCHECK_JOBS)
+endef
+$(foreach s,$(STAGES),$(eval $(call abuse_rules,$s)))
+
+# Sequential, one stage after the other: each wants both cores. deps first.
+fuzz: deps
+	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(STAGES))
+soak: deps
+	@$(MAKE) --no-print-directory $(addprefix soak-,$(STAGES))
+soak-tsan: $(addprefix soak-tsan-,$(STAGES))
+memcheck: deps
+	@$(MAKE) --no-print-directory $(addprefix memcheck-,$(STAGES))
+
+# ---------------------------------------------------------------- model checking
+model: deps
+	@echo "== the stage 5 protocol under spin: capacities $(MODEL_CAPS), then the broken variants"
+	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_CAPS)"
+
+# ---------------------------------------------------------------- the benchmark driver's flags
+BENCH_MAIN_BINS := $(foreach s,$(STAGES),$(BENCH_DIR)/bench-$s)
+driver-flags-test: $(BENCH_MAIN_BINS)
+	@sh $(ABUSE_SRC)/driver-flags-test.sh $^
+	@# The test must be able to fail: a "driver" that accepts everything.
+	@if sh $(ABUSE_SRC)/driver-flags-test.sh true >/dev/null 2>&1; then \
+		echo "== negative control FAILED: driver-flags-test passed a program that accepts every flag" >&2; exit 1; \
+	else echo "== negative control: driver-flags-test refused a program that accepts every flag, as it must"; fi
+
+# ---------------------------------------------------------------- negative controls
+# Planted bugs in a copy of stage 5: common/variants/stage5-waitfree/planted-<bug>.patch,
+# applied at build time (the stage folder never holds a broken header; a
+# patch that no longer applies fails the build rather than test the
+# correct queue). Each patch's first lines say what it breaks:
+#   stale-tail  the consumer trusts a reloaded tail without testing it again
+#   overfill    the producer trusts a reloaded head without testing it again
+#   leak        spsc_destroy forgets the slots (the fuzzer's leak check)
+#   bulk-wrap   spsc_try_pop_n forgets the second run of a wrapped batch
+#               (the fuzzer only: the soak moves items one at a time)
+# planted_catch_<bug>: what the fuzzer's report must say.
+PLANTED := stale-tail overfill leak bulk-wrap
+planted_catch_stale-tail := DIVERGENCE.*pop succeeded on an empty queue
+planted_catch_overfill   := DIVERGENCE.*succeeded on a full queue
+planted_catch_leak       := ERROR: LeakSanitizer: detected memory leaks
+planted_catch_bulk-wrap  := DIVERGENCE.*pop_n gave item
+planted_dir = $(call variant_dir,stage5-waitfree,planted-$1)
+
+$(foreach b,$(PLANTED),$(eval $(call fuzz_binary,$(ABUSE)/planted/fuzz/stage5-$b,$(call planted_dir,$b))))
+$(foreach b,$(PLANTED),$(eval $(call soak_binary,$(ABUSE)/planted/soak/stage5-$b,$(call planted_dir,$b),)))
+
+# Each control must be caught within 10 s (in practice: at once). The fuzzer
+# starts from an empty corpus: it must find the bug, not be handed it.
+fuzz-control-%: $(ABUSE)/planted/fuzz/stage5-%
+	@rm -rf $<.work
+	@$(FUZZ_RUN) 'control=$(planted_catch_$*)' 10 $< $<.work
+soak-control-%: $(ABUSE)/planted/soak/stage5-%
+	@out=$$($< --seconds 10 --quiet 2>&1); status=$$?; \
+	if [ $$status -eq 1 ] && echo "$$out" | grep -q '^soak: FAILED [^ ]* capacity [0-9]* .*position [0-9]*'; then \
+		echo "== negative control: the soak caught the planted bug $*, as it must:"; echo "   $$out"; \
+	else echo "$$out" >&2; echo "== negative control FAILED: the soak did not catch the planted bug $* (exit $$status)" >&2; \
+		echo "== a clean \`make soak\` can no longer be trusted" >&2; exit 1; fi
+
+# memcheck: the sanitizers' control program, built without sanitizers.
+MEMCHECK_CONTROL := $(ABUSE)/memcheck-control
+$(MEMCHECK_CONTROL): $(TOP)/common/test/asan_control.c $(ABUSE_SRC)/abuse.mk
+	@mkdir -p $(@D)
+	$(CC) -O0 -g $(WARN) $(CRIT_CFLAGS) -o $@ $< $(CRIT_LIBS)
+memcheck-control: $(MEMCHECK_CONTROL)
+	@sh $(ABUSE_SRC)/memcheck-run.sh control $(ABUSE)/memcheck/control $< --jobs=1
+
+abuse-controls: $(addprefix fuzz-control-,$(PLANTED)) soak-control-stale-tail soak-control-overfill memcheck-control

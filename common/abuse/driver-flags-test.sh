@@ -1,0 +1,81 @@
+#!/bin/sh
+# common/abuse/driver-flags-test.sh BENCH-BINARY...
+#
+# Hostile command lines for the benchmark driver (common/bench/bench.c): every one
+# must be refused with exit status 2, a message on stderr that names what
+# was wrong, and nothing on stdout; never a silent default, a crash or a
+# run. Every case names the cheap `info` workload, so a flag that is wrongly
+# accepted costs nothing, and is caught by its exit status 0. Two valid
+# command lines must pass, so the test cannot pass by refusing everything.
+set -u
+if [ $# -eq 0 ]; then
+	echo "usage: $0 BENCH-BINARY..." >&2
+	exit 2
+fi
+out=$(mktemp)
+err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+failed=0
+cases=0
+
+# expect STATUS WORDS-THE-MESSAGE-MUST-CONTAIN BINARY ARGS...
+expect() {
+	want=$1
+	says=$2
+	shift 2
+	cases=$((cases + 1))
+	"$@" >"$out" 2>"$err"
+	status=$?
+	why=""
+	if [ "$status" -ne "$want" ]; then
+		why="exit status $status, expected $want"
+	elif [ "$want" -eq 2 ] && ! grep -qF -- "$says" "$err"; then
+		why="the message does not mention '$says'"
+	elif [ "$want" -eq 2 ] && [ -s "$out" ]; then
+		why="it wrote to stdout"
+	fi
+	if [ -n "$why" ]; then
+		echo "== FAILED: $*: $why; stderr: $(head -c 300 "$err")" >&2
+		failed=1
+	fi
+}
+
+for bin in "$@"; do
+	[ -x "$bin" ] || { echo "$0: $bin is not an executable" >&2; exit 2; }
+	# Negative, zero (every one of these has a minimum of 1 or more), huge,
+	# beyond 2^64, not a number, a suffix, hexadecimal, a space, empty, missing.
+	for flag in --items --capacity --runs --min-ms --trips --probe-trips --cap-max-log2; do
+		for value in -1 -0 0 99999999999999999999999 18446744073709551616 abc 12abc 1e3 0x10 " 7" ""; do
+			expect 2 "$flag" "$bin" info "$flag" "$value"
+		done
+		expect 2 "$flag" "$bin" info "$flag"
+	done
+	# Just past each upper limit.
+	expect 2 "--capacity" "$bin" info --capacity 268435457
+	expect 2 "--cap-max-log2" "$bin" info --cap-max-log2 25
+	expect 2 "--runs" "$bin" info --runs 1001
+	expect 2 "--trips" "$bin" info --trips 9
+	expect 2 "--round" "$bin" info --round -3
+	# CPUs: not a pair, not numbers, the same twice, one that does not exist.
+	expect 2 "--cpus" "$bin" info --cpus 0
+	expect 2 "--cpus" "$bin" info --cpus a,b
+	expect 2 "--cpus" "$bin" info --cpus 0,0
+	expect 2 "does not exist" "$bin" info --cpus 0,1000
+	expect 2 "--cpus" "$bin" info --cpus 0,99999
+	expect 2 "does not exist" env CPUS=1000,1001 "$bin" info
+	# Flags and workloads that do not exist, none at all, a file that cannot be written.
+	expect 2 "unknown flag '--frobnicate'" "$bin" info --frobnicate
+	expect 2 "unknown flag '-x'" "$bin" info -x
+	expect 2 "unknown workload 'everything'" "$bin" everything
+	expect 2 "no workload" "$bin"
+	expect 2 "--csv" "$bin" info --csv /nonexistent/folder/out.csv
+	expect 2 "--csv" "$bin" info --csv ""
+	# Valid lines pass: the test can tell good from bad.
+	expect 0 "" "$bin" info --items 5 --capacity 4 --quiet
+	expect 0 "" "$bin" --help
+done
+if [ "$failed" -ne 0 ]; then
+	echo "== driver flags: FAILED (see above)" >&2
+	exit 1
+fi
+echo "== driver flags: $cases command lines over $# binaries: every bad one refused with exit 2 and a message, the good ones accepted"

@@ -1,0 +1,178 @@
+#!/bin/sh
+# common/bench/bench-all.sh MODE BINDIR OUTDIR STAGE...: every workload on every stage.
+#
+# MODE is `full` (make bench-all) or `quick` (make bench-quick: the same
+# pipeline on small sizes). STAGE... are the stages' folder names in ladder
+# order (the Makefile's STAGES); the first is the baseline of every
+# speedup. BINDIR holds bench-STAGE and bench-STAGE-callgrind for each;
+# OUTDIR (notes/results/latest) receives results.csv, progression.md, the
+# plot data and the four charts. POSIX sh, awk, sed, gnuplot, valgrind:
+# nothing a fresh Debian lacks after `make deps`.
+#
+# Why rounds: on a VM the cost of moving a cache line between the two vCPUs
+# jumps between regimes every few seconds, and a lock-free queue's
+# throughput jumps with it. So the stages take turns (each stage once per
+# round, in ladder order) with short runs, every stage samples the same
+# regimes, and speedups are medians of per-round ratios
+# (common/bench/bench-table.awk).
+set -eu
+
+mode=${1:?usage: bench-all.sh full|quick BINDIR OUTDIR STAGE...}
+bin=${2:?BINDIR}
+out=${3:?OUTDIR}
+shift 3
+[ $# -gt 0 ] || { echo "bench-all.sh: no stages given (usage: bench-all.sh full|quick BINDIR OUTDIR STAGE...)" >&2; exit 2; }
+stages="$*"
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/bench-lib.sh"
+
+# Sizes. Full: about 2.5 minutes on a 2-vCPU VM, about half of it the 30
+# interleaved rounds. Quick: seconds; it proves the pipeline, not the speeds.
+case $mode in
+full)
+	ROUNDS=30 MIN_MS=250 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
+	LAT_ROUNDS=3 TRIPS=1000000 CAP_ROUNDS=3 CAP_MAX_LOG2=20 CAP_MIN_MS=60
+	PAIRS=200000 PROBE_TRIPS=100000 PERF_ITEMS=20000000 ;;
+quick)
+	ROUNDS=3 MIN_MS=20 SEED_ITEMS=100000 SEED_MT_ITEMS=10000
+	LAT_ROUNDS=1 TRIPS=20000 CAP_ROUNDS=1 CAP_MAX_LOG2=8 CAP_MIN_MS=5
+	PAIRS=20000 PROBE_TRIPS=10000 PERF_ITEMS=1000000 ;;
+*)
+	echo "bench-all.sh: unknown mode '$mode' (full or quick)" >&2
+	exit 2 ;;
+esac
+
+for s in $stages; do
+	for b in "$bin/bench-$s" "$bin/bench-$s-callgrind"; do
+		[ -x "$b" ] || { echo "bench-all.sh: $b is missing (make bench)" >&2; exit 2; }
+	done
+	# The tables know a stage by the name its header gives itself: it must be its folder's.
+	name=$("$bin/bench-$s" info | sed -n 's/^# stage: //p')
+	[ "$name" = "$s" ] || { echo "bench-all.sh: $s/spsc.h calls itself '$name' (SPSC_STAGE_NAME): make it \"$s\"" >&2; exit 2; }
+done
+command -v gnuplot >/dev/null || { echo "bench-all.sh: gnuplot is missing (make deps)" >&2; exit 2; }
+command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (make deps)" >&2; exit 2; }
+
+# A fresh run replaces the previous one, but not the experiments beside it
+# (make bench-experiments writes $out/experiments/)
+rm -rf "$out/raw"
+# (and not make bench-peers' peers* files either)
+find "$out" -maxdepth 1 -type f ! -name 'peers*' \( -name '*.csv' -o -name '*.md' -o -name '*.dat' -o -name '*.svg' -o -name '*.png' \) \
+	-exec rm -f {} + 2>/dev/null || true
+mkdir -p "$out/raw"
+rows=$out/raw/rows.csv
+bench_begin bench-all
+
+# ------------------------------------------------------------ the machine
+first=${stages%% *}
+info=$("$bin/bench-$first" info)
+bench_machine
+cpus=$(field cpus)
+[ "$cpus" = unpinned ] && say "only one CPU available: threads run UNPINNED, results are marked so"
+
+{
+	bench_header "make bench-$([ "$mode" = full ] && echo all || echo quick)" "" ' (producer+consumer; "unpinned" when only one CPU is available)'
+	cat <<EOF
+# stages: $stages (in this order; speedups are against the first)
+# stage 1 is unbounded: created with an initial capacity of 4 (Rust's VecDeque<u64> first allocation) and grows; in the capacity sweep its initial capacity is the swept value
+# instructions per push+pop: valgrind --tool=callgrind total instructions of 'pairs --items 2N' minus 'pairs --items N', divided by N (N=$PAIRS); includes the loop and the sequence check (same code for every stage); built with: $("$bin/bench-$first-callgrind" info | sed -n 's/^# flags: //p') (valgrind cannot decode AVX-512)
+EOF
+} >"$out/raw/header.txt"
+say "machine: $cpu_model, CPUs $cpus, probe regime changes are expected on a VM"
+
+# ------------------------------------------------------------ interleaved rounds
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	say "round $r of $ROUNDS: seed-st, seed-mt, throughput on stages $stages"
+	for s in $stages; do
+		run "$s" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
+		run "$s" seed-mt --items "$SEED_MT_ITEMS" --runs 1 --round "$r" --quiet
+		run "$s" throughput --min-ms "$MIN_MS" --runs 1 --round "$r"
+	done
+	r=$((r + 1))
+done
+
+r=1
+while [ "$r" -le "$LAT_ROUNDS" ]; do
+	for s in $stages; do
+		say "latency round $r of $LAT_ROUNDS, stage $s: $TRIPS round trips"
+		run "$s" latency --trips "$TRIPS" --runs 1 --round "$r" --hist "$out/raw/hist-$s-$r.txt" --quiet
+	done
+	r=$((r + 1))
+done
+
+r=1
+while [ "$r" -le "$CAP_ROUNDS" ]; do
+	say "capacity sweep round $r of $CAP_ROUNDS (2^1 .. 2^$CAP_MAX_LOG2)"
+	for s in $stages; do
+		run "$s" capacity --cap-max-log2 "$CAP_MAX_LOG2" --min-ms "$CAP_MIN_MS" --runs 1 --round "$r" --quiet
+	done
+	r=$((r + 1))
+done
+
+say "allocations (counted through the wrapped allocator)"
+for s in $stages; do
+	run "$s" alloc --items "$SEED_ITEMS" --quiet
+done
+
+# ------------------------------------------------------------ deterministic cost
+say "instructions per push+pop under callgrind"
+for s in $stages; do
+	bench_instructions "$bin/bench-$s-callgrind" "$PAIRS" "$out/raw/callgrind-$s" >>"$rows"
+done
+
+# perf stat over a fixed-size throughput run, where the PMU exists.
+if [ "$perf_status" = available ]; then
+	say "perf stat: cycles, instructions, cache misses per item"
+	for s in $stages; do
+		perf stat -x, -e cycles,instructions,cache-misses -o "$out/raw/perf-$s.txt" \
+			"$bin/bench-$s" throughput --items "$PERF_ITEMS" --runs 1 --no-warmup --quiet >/dev/null
+		awk -F, -v OFS=, -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" \
+			'$3 ~ /^(cycles|instructions|cache-misses)/ && $1 ~ /^[0-9]/ {
+				sub(/:.*/, "", $3)
+				print s, s, "perf", 0, 1, "perf_" $3 "_per_item", $1 / n, "per item", "", n, "", cpus, "perf"
+			}' "$out/raw/perf-$s.txt" >>"$rows"
+	done
+fi
+
+# ------------------------------------------------------------ results
+{
+	cat "$out/raw/header.txt"
+	cat "$rows"
+} >"$out/results.csv"
+
+say "aggregating"
+caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $cpus, $(field compiler), $date_utc, commit $commit"
+awk -F, -v dir="$out" -v caption="$caption" -v perf="$perf_status" -v stages="$stages" \
+	-f "$here/stats.awk" -f "$here/bench-table.awk" "$rows"
+
+# The latency CDF: every round's histogram of a stage merged (bins in
+# order, equal bins added), then accumulated.
+for s in $stages; do
+	grep -hv '^#' "$out/raw/hist-$s-"*.txt | sort -n -k1,1 | awk -v s="$s" '
+		$1 != last && NR > 1 { bin[++n] = last; count[n] = c; c = 0 }
+		{ last = $1; c += $2; total += $2 }
+		END {
+			bin[++n] = last; count[n] = c
+			printf "# stage %s: bin_low_ns cumulative_fraction\n", s
+			for (i = 1; i <= n; i++) { sum += count[i]; printf "%s %.9f\n", bin[i], sum / total }
+			printf "\n\n"
+		}'
+done >"$out/cdf.dat"
+
+say "charts"
+bench_charts "$out" "$cpu_model, CPUs $cpus, $date_utc" "names='$stages'" \
+	"$here/throughput.gp" "$here/rtt.gp" "$here/capacity.gp" "$here/cdf.gp"
+
+# ------------------------------------------------------------ the table, beside the reference
+echo
+cat "$out/progression.md"
+ref=$top/notes/results/reference/progression.md
+echo
+if [ -f "$ref" ]; then
+	sh "$here/bench-compare.sh" "$out/progression.md" "$ref"
+else
+	echo "(no reference yet: notes/results/reference/progression.md; make bench-record creates it)"
+fi
+say "done: $out"

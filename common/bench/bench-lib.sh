@@ -1,0 +1,117 @@
+# common/bench/bench-lib.sh: what the benchmark scripts share (bench-all.sh,
+# experiments.sh, variants.sh, common/peers/bench-peers.sh). Sourced (POSIX
+# sh), never run. Needs $top (the repository) set first.
+# shellcheck shell=sh disable=SC2034,SC2154 # sets variables for its callers, reads theirs
+
+# The machine and the commit, for every results file's header: sets
+# cpu_model, cores, commit (with -dirty when a tracked file differs from it:
+# untracked files cannot change what was measured), date_utc and
+# perf_status ("available" where the PMU's counters exist: on bare metal,
+# rarely on a VM).
+bench_machine() {
+	cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+	cores=$(getconf _NPROCESSORS_ONLN)
+	commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
+	[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+	date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+	if command -v perf >/dev/null && perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]'; then
+		perf_status=available
+	else
+		perf_status="n/a (no PMU)"
+	fi
+}
+
+# What every run script shares once it has set mode, bin (the binaries'
+# folder), rows (the CSV it appends to), PROBE_TRIPS and info (a driver's
+# `info` lines), and called bench_begin LABEL:
+#   say TEXT        progress on stderr: "LABEL [mode, Ns]: TEXT"
+#   run Q ARGS      one driver call of bench-Q, rows appended to $rows, with
+#                   the run's probe size
+#   run_variant V ARGS   one driver call of bench-V, its rows appended to
+#                   $rows with V as a first column (experiments, variants)
+#   field NAME      a line of $info ("compiler", "flags", "cpus", ...)
+#   bench_header TITLE FLAGS_NOTE CPUS_NOTE
+#                   the header lines every results CSV starts with (after
+#                   bench_machine)
+bench_begin() {
+	bench_label=$1
+	bench_started=$(date +%s)
+}
+say() { printf '%s [%s, %ss]: %s\n' "$bench_label" "$mode" $(($(date +%s) - bench_started)) "$*" >&2; }
+run() {
+	_q=$1
+	shift
+	"$bin/bench-$_q" "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
+}
+run_variant() {
+	_v=$1
+	shift
+	"$bin/bench-$_v" "$@" --quiet | awk -v v="$_v" -F, '!/^(#|stage,)/ { print v "," $0 }' >>"$rows"
+}
+field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+bench_header() {
+	echo "# spsc-ladder benchmark: $1"
+	echo "# date: $date_utc"
+	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
+	echo "# compiler: $(field compiler)"
+	echo "# flags: $(field flags)$2"
+	echo "# timer: $(field timer)"
+	echo "# cpus: $(field cpus)$3"
+	echo "# commit: $commit"
+	echo "# perf hardware counters: $perf_status"
+}
+
+# bench_instructions BINARY PAIRS LOGPREFIX: one CSV row, instructions per
+# push+pop of BINARY (a -callgrind build): valgrind's total for 'pairs' of
+# 2N items minus that of N, divided by N. Everything but the loop
+# (start-up, dynamic linking, one queue) is the same in both runs, so the
+# difference is exactly N iterations. Exits the script if valgrind fails.
+bench_instructions() {
+	_bin=$1 _n=$2 _log=$3
+	_ir1=$(bench_callgrind_ "$_bin" "$_n" "$_log-$_n.txt") || exit 1
+	_ir2=$(bench_callgrind_ "$_bin" $((2 * _n)) "$_log-$((2 * _n)).txt") || exit 1
+	"$_bin" pairs --items "$_n" --quiet | tail -n 1 |
+		awk -F, -v OFS=, -v v="$(awk -v a="$_ir1" -v b="$_ir2" -v n="$_n" 'BEGIN { printf "%.2f", (b - a) / n }')" \
+			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }'
+}
+
+bench_callgrind_() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" pairs --items "$2" --quiet >/dev/null 2>"$3" ||
+		{ echo "callgrind failed for $1:" >&2; tail -n 5 "$3" >&2; return 1; }
+	_ir=$(awk '/Collected :/ { print $NF }' "$3")
+	[ -n "$_ir" ] || { echo "callgrind gave no count for $1 (log: $3)" >&2; return 1; }
+	echo "$_ir"
+}
+
+# bench_charts OUTDIR TITLE GPVARS SCRIPT...: renders each gnuplot SCRIPT
+# (after bench-style.gp) as OUTDIR/<name>.svg and .png, <name> being the
+# script's file name without .gp. GPVARS is extra gnuplot assignments
+# ("names='...'" or empty); every script also gets dir and machine (TITLE).
+bench_charts() {
+	_out=$1 _title=$2 _vars=$3
+	shift 3
+	_png=png
+	gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo && _png=pngcairo
+	for _gp in "$@"; do
+		_name=$(basename "$_gp" .gp)
+		for _term in svg "$_png"; do
+			case $_term in
+			svg) _ext=svg _size="900,540 dynamic" ;;
+			*) _ext=png _size="900,540" ;;
+			esac
+			gnuplot -e "dir='$_out'; machine='$_title'; $_vars" \
+				-e "set terminal $_term size $_size font 'sans,11'; set output '$_out/$_name.$_ext'" \
+				"$top/common/bench/bench-style.gp" "$_gp" || return 1
+		done
+	done
+}
+
+# bench_rotate R WORD...: the words in round R's order, starting from word
+# number R (counting round the list), so that every word takes its turn at
+# every position across rounds.
+bench_rotate() {
+	_r=$1
+	shift
+	echo "$@" | awk -v r="$_r" '{ for (i = 0; i < NF; i++) printf "%s ", $((i + r - 1) % NF + 1) }'
+}

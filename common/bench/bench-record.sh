@@ -1,0 +1,66 @@
+#!/bin/sh
+# common/bench/bench-record.sh RESULTS README...: promote RESULTS/latest to
+# RESULTS/reference and put its progression table (with the machine line)
+# into each README between <!-- progression:begin --> and <!-- progression:end -->.
+set -eu
+results=${1:?usage: bench-record.sh RESULTS_DIR README.md...}
+shift
+[ $# -gt 0 ] || { echo "usage: bench-record.sh RESULTS_DIR README.md..." >&2; exit 2; }
+latest=$results/latest
+ref=$results/reference
+
+[ -s "$latest/progression.md" ] || { echo "bench-record: no $latest/progression.md (run make bench-all first)" >&2; exit 1; }
+if grep -q '^# spsc-ladder benchmark: make bench-quick' "$latest/results.csv"; then
+	echo "bench-record: $latest comes from make bench-quick; the reference must be a bench-all run" >&2
+	exit 1
+fi
+for readme in "$@"; do
+	grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end -->' "$readme" ||
+		{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
+done
+
+# The reference keeps what a reader needs to trust it: the CSV, the table,
+# the plot data and the charts (raw/ stays behind: results.csv holds its
+# rows), and the experiments' CSV and tables. It is only ever added to:
+# this run's files replace the files of the same name, and everything else
+# under the reference (archived runs, other machines' results) stays.
+mkdir -p "$ref"
+# quick FILE: the run that wrote this CSV was a quick one (small sizes, not a measurement).
+quick() { head -n 20 "$1" | grep -q '^# .*(quick)'; }
+for f in "$latest"/*; do
+	[ -f "$f" ] || continue
+	base=$(basename "$f")
+	case $base in
+	peers*) group=$latest/peers.csv ;;
+	stage5-variants*) group=$latest/${base%.*}.csv ;;
+	*) group="" ;;
+	esac
+	if [ -n "$group" ] && [ -f "$group" ] && quick "$group"; then
+		echo "bench-record: $base comes from a quick run; not recorded" >&2
+		continue
+	fi
+	cp "$f" "$ref/"
+done
+# make bench-experiments' results, if there are any, go along with them.
+if [ -s "$latest/experiments/experiments.md" ]; then
+	if quick "$latest/experiments/experiments.csv"; then
+		echo "bench-record: $latest/experiments comes from a quick run; not recorded" >&2
+	else
+		mkdir -p "$ref/experiments"
+		cp "$latest/experiments/experiments.md" "$latest/experiments/experiments.csv" "$ref/experiments/"
+	fi
+fi
+
+# The machine line and the first table of progression.md, between the markers.
+table=$(mktemp)
+trap 'rm -f "$table"' EXIT
+awk '/^Machine: / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
+	"$ref/progression.md" >"$table"
+for readme in "$@"; do
+	awk -v table="$table" '
+		/<!-- progression:begin -->/ { print; while ((getline line < table) > 0) print line; close(table); skip = 1; next }
+		/<!-- progression:end -->/ { skip = 0 }
+		!skip' "$readme" >"$readme.tmp"
+	mv "$readme.tmp" "$readme"
+done
+echo "bench-record: $ref updated; the table replaced in $*"

@@ -1,0 +1,108 @@
+# common/bench/bench-table.awk: the driver's CSV rows -> progression table + plot data.
+#
+#   awk -F, -v dir=OUTDIR -v caption=TEXT -v perf=STATUS -v stages="NAME..." \
+#       -f stats.awk -f bench-table.awk rows.csv
+#
+# stages: the stages measured, in ladder order (the Makefile's STAGES); the
+# first is the baseline every "speedup" is against, and each stage's step
+# is against the one before it in the list.
+# Columns of a row: 1 stage, 2 stage_name, 3 workload, 4 round, 5 run,
+# 6 metric, 7 value, 8 unit, 9 capacity, 10 items, 11 probe_ns, 12 cpus, 13 timer.
+# Every figure is a median over rounds; a speedup is the median of the
+# per-round ratios (both stages ran in the same round, so in much the same
+# regime of the VM), never a ratio of medians.
+
+# items/s as 7.19M: the origin quotes "~10M ops/sec".
+function mega(v) { return v == "" ? "-" : sprintf("%.2fM", v / 1e6) }
+
+BEGIN { n = split(stages, st, " ") }
+FNR == 1 && $1 == "stage" { next }
+{
+	s = $2; w = $3; r = $4; m = $6; v = $7 + 0
+	if (w == "seed-st" || w == "seed-mt") stat_add(w "/" m "/" s, v)
+	else if (w == "throughput" && $5 > 0 && m == "mitems_per_s") {
+		stat_add("tp/" s, v); stat_add("probe/" s, $11)
+		tp[s, r] = v; probe[s, r] = $11; rounds[r] = 1
+	}
+	else if (w == "latency") stat_add("lat/" m "/" s, v)
+	else if (w == "capacity") stat_add("cap/" s "/" $9, v)
+	else if (w == "alloc") alloc[m, s] = v
+	else if (w == "callgrind") ir[s] = v
+	else if (w == "perf") perfv[m, s] = v
+}
+
+END {
+	first = st[1]; last = st[n]
+	# Per-round ratios: each stage against the first and against the one before it.
+	for (r in rounds) {
+		for (i = 2; i <= n; i++) {
+			if (!((st[i], r) in tp) || !((st[i - 1], r) in tp) || !((first, r) in tp)) continue
+			stat_add("speed/" st[i], tp[st[i], r] / tp[first, r])
+			stat_add("step/" st[i], tp[st[i], r] / tp[st[i - 1], r])
+		}
+		if (n > 1 && (first, r) in tp && (last, r) in tp && probe[first, r] < 200 && probe[last, r] < 200)
+			stat_add("fast", tp[last, r] / tp[first, r])
+	}
+
+	md = dir "/progression.md"
+	printf "# The progression: %d SPSC queues on one machine\n\n", n > md
+	print "Machine: " caption ".\n" > md
+	print "| stage | seed-st send ms | seed-st receive ms | seed-mt total ms | seed-mt items/s | throughput Mitems/s median (min-max) | speedup over " first " | RTT p50 ns | RTT p99 ns | instr per push+pop | perf cycles / instr / cache-misses per item | growths seed-st / throughput | probe median ns |" > md
+	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
+	for (i = 1; i <= n; i++) {
+		s = st[i]
+		speed = i == 1 ? "1.0x" : fmt("%.1fx", stat_median("speed/" s))
+		if (perf != "available") pf = perf
+		else pf = sprintf("%.1f / %.1f / %.3f", perfv["perf_cycles_per_item", s], \
+			perfv["perf_instructions_per_item", s], perfv["perf_cache-misses_per_item", s])
+		# Stage 1 reports its growths; the others' 0 is the counted allocations.
+		if (("seed-st_growths", s) in alloc) gr = alloc["seed-st_growths", s] " / " alloc["throughput_growths", s]
+		else if (("seed-st_allocs", s) in alloc) gr = sprintf("%d / %d (counted)", alloc["seed-st_allocs", s], alloc["throughput_allocs", s])
+		else gr = "-"
+		printf "| %s | %s | %s | %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s |\n", s, \
+			fmt("%.2f", stat_median("seed-st/send_ms/" s)), fmt("%.2f", stat_median("seed-st/receive_ms/" s)), \
+			fmt("%.2f", stat_median("seed-mt/total_ms/" s)), mega(stat_median("seed-mt/items_per_s/" s)), \
+			fmt("%.1f", stat_median("tp/" s)), fmt("%.1f", stat_min("tp/" s)), fmt("%.1f", stat_max("tp/" s)), speed, \
+			fmt("%.0f", stat_median("lat/rtt_p50_ns/" s)), fmt("%.0f", stat_median("lat/rtt_p99_ns/" s)), \
+			((s in ir) ? ir[s] : "-"), pf, gr, fmt("%.0f", stat_median("probe/" s)) > md
+	}
+	print "\nEvery figure is the median over rounds in which the stages took turns; " \
+	      "min-max is over those rounds; a speedup is the median of per-round ratios. " \
+	      "The probe is a ping-pong of two cache lines (each written by one CPU), in ns per round trip, " \
+	      "taken before every throughput run: it shows which regime the VM was in. RTT: ping-pong over two " \
+	      "queues, timed with clock_gettime. Instructions: callgrind, per push+pop pair on one thread, " \
+	      "loop and check included. results.csv has every run." > md
+
+	print "\n## Acceptance ratios (medians of per-round throughput ratios)\n" > md
+	print "| ratio | median | rounds | target |" > md
+	print "|---|--:|--:|--:|" > md
+	printf "| %s / %s, all rounds | %s | %d | >= 10 |\n", last, first, fmt("%.1f", stat_median("speed/" last)), \
+		stat_n("speed/" last) > md
+	printf "| %s / %s, fast-regime rounds (probe < 200 ns) | %s | %d | >= 30 |\n", last, first, \
+		(stat_n("fast") ? sprintf("%.1f", stat_median("fast")) : "no fast round"), stat_n("fast") > md
+	for (i = 2; i <= n; i++)
+		printf "| %s / %s | %s | %d | %s |\n", st[i], st[i - 1], fmt("%.2f", stat_median("step/" st[i])), \
+			stat_n("step/" st[i]), (i >= 3 ? ">= 1" : "-") > md
+
+	# Plot data: one line per stage, and one block per stage for the sweep.
+	f = dir "/throughput.dat"
+	print "# stage_index stage median_mitems min max probe_median_ns" > f
+	for (i = 1; i <= n; i++)
+		if (stat_n("tp/" st[i]))
+			printf "%d %s %.3f %.3f %.3f %.1f\n", i, st[i], stat_median("tp/" st[i]), stat_min("tp/" st[i]), \
+				stat_max("tp/" st[i]), stat_median("probe/" st[i]) > f
+	f = dir "/rtt.dat"
+	print "# stage_index stage p50 p90 p99 p99.9 (ns, medians over rounds)" > f
+	for (i = 1; i <= n; i++)
+		if (stat_n("lat/rtt_p50_ns/" st[i]))
+			printf "%d %s %.0f %.0f %.0f %.0f\n", i, st[i], stat_median("lat/rtt_p50_ns/" st[i]), \
+				stat_median("lat/rtt_p90_ns/" st[i]), stat_median("lat/rtt_p99_ns/" st[i]), \
+				stat_median("lat/rtt_p99.9_ns/" st[i]) > f
+	f = dir "/capacity.dat"
+	for (i = 1; i <= n; i++) {
+		printf "# %s: capacity mitems_per_s (median over rounds)\n", st[i] > f
+		for (c = 2; c <= 16777216; c *= 2)
+			if (stat_n("cap/" st[i] "/" c)) printf "%d %.3f\n", c, stat_median("cap/" st[i] "/" c) > f
+		printf "\n\n" > f
+	}
+}

@@ -1,0 +1,135 @@
+# common/bench/experiments.awk: experiments.csv (from experiments.sh) into
+# experiments.md. Every figure is a median over rounds; every comparison a
+# median of per-round ratios. Variables: perf_ok, seed, tp_items. Loaded
+# after stats.awk.
+# Columns: 1 variant, 4 workload, 5 round, 7 metric, 8 value, 10 capacity.
+
+# Median over rounds of a/b, both keyed by round.
+function ratio(a, b,    r, name) {
+	name = "ratio:" a "/" b
+	if (!stat_n(name))
+		for (r = 1; r <= rounds; r++)
+			if (((a, r) in byround) && ((b, r) in byround) && byround[b, r] > 0)
+				stat_add(name, byround[a, r] / byround[b, r])
+	return fmt("%.2f", stat_median(name))
+}
+function tp(v, cap,    k) { k = v SUBSEP cap SUBSEP "tp"; return sprintf("%.1f (%.1f-%.1f)", stat_median(k), stat_min(k), stat_max(k)) }
+
+/^#/ || $1 == "variant" { next }
+{
+	v = $1; w = $4; r = $5 + 0; m = $7; x = $8 + 0; cap = $10
+	if (r > rounds) rounds = r
+}
+w == "throughput" && m == "mitems_per_s" {
+	stat_add(v SUBSEP cap SUBSEP "tp", x)
+	if (cap == 65536) byround["tp:" v, r] = x
+	tp_of[v, cap, r] = x
+	probe_of[v, cap, r] = $12
+}
+w == "throughput" && m ~ /_per_mitem$/ { stat_add(v SUBSEP cap SUBSEP m, x); per[v SUBSEP cap SUBSEP r SUBSEP m] = x }
+w == "seed-st" && m == "send_ms" { stat_add(v SUBSEP "push", x * 1e6 / seed); byround["push:" v, r] = x }
+w == "seed-st" && m == "receive_ms" { stat_add(v SUBSEP "pop", x * 1e6 / seed); byround["pop:" v, r] = x }
+w == "latency" && m == "rtt_p50_ns" { stat_add(v SUBSEP "p50", x); byround["p50:" v, r] = x }
+w == "latency" && m == "rtt_p99_ns" { stat_add(v SUBSEP "p99", x) }
+w ~ /^kernel-/ { stat_add(v SUBSEP w SUBSEP m, x) }
+
+END {
+	print "# Experiments: what the notes quote beyond the progression table"
+	print ""
+	print "From `make bench-experiments` (common/bench/experiments.sh). " rounds " interleaved rounds; every figure is a median over rounds (min-max in brackets), every ratio the median of per-round ratios. Throughput at capacity 65536 unless a table says otherwise; seed-st is one thread, " seed " pushes then " seed " pops."
+	print ""
+
+	print "## 1. What ordering costs: acquire/release against seq_cst"
+	print ""
+	print "| build | throughput Mitems/s | seed-st ns per push | seed-st ns per pop |"
+	print "|---|--:|--:|--:|"
+	n = split("stage3-atomics stage3-atomics-seq-cst stage5-waitfree stage5-waitfree-seq-cst", o, " ")
+	for (i = 1; i <= n; i++)
+		printf "| %s | %s | %.2f | %.2f |\n", o[i], tp(o[i], 65536), stat_median(o[i] SUBSEP "push"), stat_median(o[i] SUBSEP "pop")
+	print ""
+	print "| ratio (seq_cst / acquire-release) | throughput | seed-st push time | seed-st pop time |"
+	print "|---|--:|--:|--:|"
+	printf "| stage 3 | %s | %s | %s |\n", ratio("tp:stage3-atomics-seq-cst", "tp:stage3-atomics"), ratio("push:stage3-atomics-seq-cst", "push:stage3-atomics"), ratio("pop:stage3-atomics-seq-cst", "pop:stage3-atomics")
+	printf "| stage 5 | %s | %s | %s |\n", ratio("tp:stage5-waitfree-seq-cst", "tp:stage5-waitfree"), ratio("push:stage5-waitfree-seq-cst", "push:stage5-waitfree"), ratio("pop:stage5-waitfree-seq-cst", "pop:stage5-waitfree")
+	print ""
+
+	print "## 2. What padding buys: one shared line, 64-byte lines, 128-byte lines"
+	print ""
+	print "| build | throughput Mitems/s | RTT p50 ns | RTT p99 ns |"
+	print "|---|--:|--:|--:|"
+	n = split("stage3-atomics stage4-cache-padded stage4-cache-padded-line128 stage5-waitfree stage5-waitfree-line128", o, " ")
+	for (i = 1; i <= n; i++)
+		printf "| %s | %s | %.0f | %.0f |\n", o[i], tp(o[i], 65536), stat_median(o[i] SUBSEP "p50"), stat_median(o[i] SUBSEP "p99")
+	print ""
+	print "| ratio | throughput | RTT p50 |"
+	print "|---|--:|--:|"
+	printf "| stage 4 / stage 3 (false sharing removed) | %s | %s |\n", ratio("tp:stage4-cache-padded", "tp:stage3-atomics"), ratio("p50:stage4-cache-padded", "p50:stage3-atomics")
+	printf "| stage 4 at 128 / at 64 bytes | %s | %s |\n", ratio("tp:stage4-cache-padded-line128", "tp:stage4-cache-padded"), ratio("p50:stage4-cache-padded-line128", "p50:stage4-cache-padded")
+	printf "| stage 5 at 128 / at 64 bytes | %s | %s |\n", ratio("tp:stage5-waitfree-line128", "tp:stage5-waitfree"), ratio("p50:stage5-waitfree-line128", "p50:stage5-waitfree")
+	print ""
+
+	print "## 3. Who waits, and who touches the other side's counter"
+	print ""
+	print "Counting build (-DBENCH_COUNT): per million items moved. In stages 3 and 4 every attempt, successful or not, loads the other side's counter; stage 5 loads it only on a reload."
+	print ""
+	print "| build | capacity | throughput Mitems/s | producer found full | consumer found empty | producer loads of head | consumer loads of tail |"
+	print "|---|--:|--:|--:|--:|--:|--:|"
+	n = split("stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count", o, " ")
+	for (c = 1; c <= 2; c++) {
+		cap = c == 1 ? 65536 : 1024
+		for (i = 1; i <= n; i++) {
+			full = stat_median(o[i] SUBSEP cap SUBSEP "push_full_per_mitem"); empty = stat_median(o[i] SUBSEP cap SUBSEP "pop_empty_per_mitem")
+			if (o[i] == "stage5-waitfree-count") {
+				ph = stat_median(o[i] SUBSEP cap SUBSEP "push_reloads_per_mitem"); ct = stat_median(o[i] SUBSEP cap SUBSEP "pop_reloads_per_mitem")
+			} else {
+				ph = 1e6 + full; ct = 1e6 + empty
+			}
+			printf "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f |\n", o[i], cap, tp(o[i], cap), full, empty, ph, ct
+		}
+	}
+	print ""
+	print "Stage 5, capacity 65536, every run, fastest first: how many items the consumer took per reload of `tail` (it reloads when it has caught up with the producer), how many the producer pushed per reload of `head`, and the probe taken before the run."
+	print ""
+	print "| round | throughput Mitems/s | items per consumer reload | items per producer reload | probe ns |"
+	print "|--:|--:|--:|--:|--:|"
+	n = 0
+	for (r = 1; r <= rounds; r++) {
+		k = "stage5-waitfree-count" SUBSEP 65536 SUBSEP r
+		if (!(k in tp_of)) continue
+		order[++n] = r
+		for (i = n; i > 1 && tp_of["stage5-waitfree-count" SUBSEP 65536 SUBSEP order[i - 1]] < tp_of[k]; i--) { t = order[i]; order[i] = order[i - 1]; order[i - 1] = t }
+	}
+	for (i = 1; i <= n; i++) {
+		k = "stage5-waitfree-count" SUBSEP 65536 SUBSEP order[i]
+		pr = per[k SUBSEP "pop_reloads_per_mitem"]; hr = per[k SUBSEP "push_reloads_per_mitem"]
+		printf "| %d | %.1f | %s | %s | %.0f |\n", order[i], tp_of[k], (pr > 0) ? sprintf("%.1f", 1e6 / pr) : "-",
+			(hr > 0) ? sprintf("%.0f", 1e6 / hr) : "never", probe_of[k]
+	}
+	print ""
+
+	print "## 4. What the lock costs the kernel"
+	print ""
+	if (perf_ok != "yes") {
+		print "n/a: perf (Debian package linux-perf) is not installed, or cannot trace system calls here."
+		exit
+	}
+	print "perf stat software events, whole process, median of 3; `probe` is the baseline (two threads started and joined, no queue) already subtracted from the two-thread runs."
+	print ""
+	print "| stage | workload | items | futex calls | per 1000 items | context switches | page faults |"
+	print "|---|---|--:|--:|--:|--:|--:|"
+	n = split("stage1-mutex stage2-ring stage3-atomics", o, " ")
+	split("seed-st seed-mt throughput", ws, " ")
+	split(seed " 100000 " tp_items, items, " ")
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= 3; j++) {
+			base_f = j == 1 ? 0 : stat_median(o[i] SUBSEP "kernel-baseline" SUBSEP "futex")
+			base_c = j == 1 ? 0 : stat_median(o[i] SUBSEP "kernel-baseline" SUBSEP "context-switches")
+			f = stat_median(o[i] SUBSEP "kernel-" ws[j] SUBSEP "futex") - base_f
+			cs = stat_median(o[i] SUBSEP "kernel-" ws[j] SUBSEP "context-switches") - base_c
+			printf "| %s | %s | %d | %.0f | %.2f | %.0f | %.0f |\n", o[i], ws[j], items[j], f, f * 1000 / items[j], cs,
+				stat_median(o[i] SUBSEP "kernel-" ws[j] SUBSEP "page-faults")
+		}
+	printf "\nBaseline (probe run): %.0f futex calls, %.0f context switches, %.0f page faults.\n",
+		stat_median("stage1-mutex" SUBSEP "kernel-baseline" SUBSEP "futex"), stat_median("stage1-mutex" SUBSEP "kernel-baseline" SUBSEP "context-switches"),
+		stat_median("stage1-mutex" SUBSEP "kernel-baseline" SUBSEP "page-faults")
+}

@@ -1,0 +1,73 @@
+#!/bin/sh
+# common/bench/variants.sh MODE BINDIR OUTDIR: what separates a fast stage 5
+# from a slow one (make bench-stage5-variants). Each variant changes one
+# thing; the headers are made from stage5-waitfree/ and a patch in
+# common/variants/stage5-waitfree/ into build/ (never committed):
+#
+#   stage5-waitfree           the stage as it is
+#   stage4-cache-padded       no cached copies: every push loads head, every pop loads tail
+#   stage5-waitfree-private   each side keeps its own counter in a plain private
+#                             copy too (beside its cached copy, on the line of
+#                             the counter it publishes), and never loads the
+#                             atomic it publishes (private.patch)
+#   stage5-waitfree-ownline   the same, with the private copy and the cached copy
+#                             on a line of their own: the other side never reads
+#                             it (ownline.patch)
+#   stage5-waitfree-padslots  the slot array gets a cache line of padding at both
+#                             ends (and starts on a line), so no neighbour shares
+#                             its lines (padslots.patch)
+#   stage5-waitfree-nopause   the driver's wait loops spin without the PAUSE hint
+#
+# Interleaved rounds (rotating order), throughput at capacities 65536 and
+# 1024 and the RTT; every comparison is a median of per-round ratios
+# against stage5-waitfree. Writes OUTDIR/stage5-variants.csv and .md.
+#
+# Environment, for a closer look at a few: VARIANTS (a subset,
+# stage5-waitfree first), ROUNDS_OVERRIDE (rounds, instead of the mode's) and TAG (the output becomes
+# stage5-variants-TAG.csv and .md).
+set -eu
+mode=${1:-full}
+bin=${2:?usage: variants.sh full|quick BINDIR OUTDIR}
+out=${3:?OUTDIR}
+case $mode in
+full) ROUNDS=10 MIN_MS=250 TRIPS=200000 ;;
+quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 ;;
+*) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
+esac
+base=stage5-waitfree
+variants=${VARIANTS:-$base stage4-cache-padded $base-private $base-ownline $base-padslots $base-nopause}
+ROUNDS=${ROUNDS_OVERRIDE:-$ROUNDS}
+case "$variants " in "$base "*) ;; *) echo "variants.sh: VARIANTS must start with $base (the base of every ratio)" >&2; exit 2 ;; esac
+case $ROUNDS in '' | *[!0-9]* | 0) echo "variants.sh: ROUNDS must be a positive number" >&2; exit 2 ;; esac
+for v in $variants; do
+	[ -x "$bin/bench-$v" ] || { echo "variants.sh: $bin/bench-$v is missing (make bench-stage5-variants builds it)" >&2; exit 2; }
+done
+mkdir -p "$out"
+name=stage5-variants${TAG:+-$TAG}
+rows=$out/$name.csv
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/bench-lib.sh"
+bench_machine
+{
+	"$bin/bench-$base" info
+	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $date_utc"
+	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
+} >"$rows"
+bench_begin bench-stage5-variants
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	order=$(bench_rotate "$r" $variants)
+	say "round $r of $ROUNDS: $order"
+	for v in $order; do
+		for cap in 65536 1024; do
+			run_variant "$v" throughput --capacity "$cap" --runs 1 --min-ms "$MIN_MS" --round "$r"
+		done
+		run_variant "$v" latency --trips "$TRIPS" --runs 1 --round "$r"
+	done
+	r=$((r + 1))
+done
+
+awk -F, -v variants="$variants" -v rounds="$ROUNDS" -v base="$base" -f "$here/stats.awk" -f "$here/variants-table.awk" \
+	"$rows" >"$out/$name.md"
+cat "$out/$name.md"

@@ -1,0 +1,110 @@
+# common/test/test.mk: `make test` and its parts, included by the top
+# Makefile. Uses its STAGES, TOP, BUILD, CC, WARN, COMMON_INC and the deps
+# target, and common/variants/variants.mk's variant_dir.
+#
+#   make test            deps, then every stage in STAGES: contract + stage
+#                        tests, tsan, asan, the attacks' short forms, every
+#                        negative control, and the notes' links
+#   make tsan / asan     the sanitizer runs alone
+#   make demo-race       ThreadSanitizer catching the broken-publish variant
+
+.PHONY: test tsan asan demo-race negative-control tsan-negative-control asan-negative-control check-links \
+	$(addprefix test-,$(STAGES)) $(addprefix contract-,$(STAGES)) \
+	$(addprefix tsan-,$(STAGES)) $(addprefix asan-,$(STAGES))
+
+TEST_CFLAGS := -O2 -g $(WARN) -DSPSC_TESTING -pthread
+# The tests see every allocation the queues make (and can make one fail):
+# common/support/test_alloc.c wraps these at link time.
+ALLOC_WRAP  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign
+CRIT_CFLAGS  = $(shell pkg-config --cflags criterion 2>/dev/null)
+CRIT_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+
+TSAN_FLAGS := -fsanitize=thread
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Items per stress test: full volume normally; sanitizers need interleavings, not volume.
+STRESS_ITEMS      ?= 10000000
+TSAN_STRESS_ITEMS ?= 1000000
+ASAN_STRESS_ITEMS ?= 1000000
+# Criterion runs one test at a time: the stress tests want both cores.
+CRITERION_ARGS ?= --jobs=1
+ASAN_ARGS      := $(CRITERION_ARGS)
+# Sanitizer runs are judged by what the sanitizer printed (see the script).
+export TSAN_OPTIONS ?= halt_on_error=1 exitcode=66
+export ASAN_OPTIONS ?= detect_leaks=1
+SANITIZED      := sh $(TOP)/common/test/sanitized-run.sh
+
+TEST_DIR := $(TOP)/common/test
+# Each stage's test binary: the contract suite, the two-thread stress code
+# and the allocation hooks, the stage's own test_stage.c if any, and the
+# tests of each extension header the stage has beside its spsc.h.
+TEST_SRCS = $(addprefix $(TEST_DIR)/,test_contract.c stress.c) $(TOP)/common/support/test_alloc.c \
+	$(wildcard $(TOP)/$1/test_stage.c) $(if $(wildcard $(TOP)/$1/spsc_bulk.h),$(TEST_DIR)/test_bulk.c)
+# The ThreadSanitizer runner: the stress code without Criterion, which
+# cannot run under TSan (Snaipe/Criterion#274).
+TSAN_SRCS  = $(addprefix $(TEST_DIR)/,stress_main.c stress.c)
+TEST_HDRS  = $(wildcard $1/*.h) $(wildcard $(TEST_DIR)/*.h $(TOP)/common/support/*.h) $(TEST_DIR)/test.mk
+
+# $(call test_binary,output,queue folder,sources,extra flags,stress items,libraries)
+define test_binary
+$1: $3 $(call TEST_HDRS,$2)
+	@mkdir -p $$(@D)
+	$$(CC) $$(TEST_CFLAGS) $4 -DSTRESS_ITEMS=$5 -I$2 $(COMMON_INC) -o $$@ $3 $6
+endef
+CRIT_LINK = $$(CRIT_CFLAGS) $$(ALLOC_WRAP) $$(CRIT_LIBS)
+
+# Per stage: the binaries, and contract-, tsan-, asan- and test-<stage>.
+define stage_rules
+$(call test_binary,$(BUILD)/test/$1,$(TOP)/$1,$(call TEST_SRCS,$1),,$$(STRESS_ITEMS),$(CRIT_LINK))
+$(call test_binary,$(BUILD)/asan/$1,$(TOP)/$1,$(call TEST_SRCS,$1),$$(ASAN_FLAGS),$$(ASAN_STRESS_ITEMS),$(CRIT_LINK))
+$(call test_binary,$(BUILD)/tsan/$1,$(TOP)/$1,$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),)
+
+contract-$1: $(BUILD)/test/$1
+	@echo "== $1: contract and stage tests (-O2 -g, $$(STRESS_ITEMS) items per stress test)"
+	@$$< $$(CRITERION_ARGS)
+tsan-$1: $(BUILD)/tsan/$1
+	@echo "== $1: stress tests under ThreadSanitizer ($$(TSAN_STRESS_ITEMS) items per capacity)"
+	@$$(SANITIZED) clean $$<
+asan-$1: $(BUILD)/asan/$1
+	@echo "== $1: every test under AddressSanitizer + UBSan ($$(ASAN_STRESS_ITEMS) items per stress test)"
+	@$$(SANITIZED) clean $$< $$(ASAN_ARGS)
+test-$1: contract-$1 tsan-$1 asan-$1
+endef
+$(foreach s,$(STAGES),$(eval $(call stage_rules,$s)))
+
+# Negative controls: a sanitizer check that cannot fail proves nothing.
+# TSan: stage 3 with the producer's publish made relaxed (a real data race;
+# common/variants/stage3-atomics/broken-publish.patch).
+BROKEN_DIR := $(call variant_dir,stage3-atomics,broken-publish)
+BROKEN := $(BUILD)/tsan/broken-stage3-atomics
+$(BROKEN): $(BROKEN_DIR)/spsc.h
+$(eval $(call test_binary,$(BROKEN),$(BROKEN_DIR),$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),))
+# ASan/UBSan: a leak, an overflow and a signed overflow, in the same harness.
+ASAN_CONTROL := $(BUILD)/asan/control
+$(ASAN_CONTROL): $(TEST_DIR)/asan_control.c $(TEST_DIR)/test.mk
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(ASAN_FLAGS) $(CRIT_CFLAGS) -o $@ $< $(CRIT_LIBS)
+
+tsan-negative-control: $(BROKEN)
+	@$(SANITIZED) report 'WARNING: ThreadSanitizer: data race' $< 100000
+asan-negative-control: $(ASAN_CONTROL)
+	@$(SANITIZED) report 'LeakSanitizer: detected memory leaks;heap-buffer-overflow|insufficient space;signed integer overflow' \
+		$< $(ASAN_ARGS)
+negative-control: tsan-negative-control asan-negative-control
+
+tsan: $(addprefix tsan-,$(STAGES)) tsan-negative-control
+asan: $(addprefix asan-,$(STAGES)) asan-negative-control
+
+demo-race: $(BROKEN)
+	@echo "== stage3-atomics with common/variants/stage3-atomics/broken-publish.patch: tail is published with a relaxed store."
+	@echo "== ThreadSanitizer reports the race this opens on a slot: the producer's write, the consumer's read."
+	@$< 100000 2>&1 | sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p'
+
+# Every relative link in the notes, the READMEs and the contract resolves.
+check-links:
+	@sh $(TEST_DIR)/check-links.sh $(TOP)
+
+# Fragments included after this one may add checks to `make test` through TEST_EXTRA.
+test: deps
+	@$(MAKE) --no-print-directory $(addprefix contract-,$(STAGES))
+	@$(MAKE) --no-print-directory tsan asan check-links $(TEST_EXTRA)
+	@echo "== $(words $(STAGES)) stages ($(STAGES)): contract, stage tests, tsan, asan, the attacks, every negative control and the links passed"
