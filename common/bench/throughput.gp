@@ -1,6 +1,6 @@
 # Throughput per stage: median over rounds, whiskers from min to max.
 # Log scale: the stages span two orders of magnitude.
-set xtics noenhanced # names, not formulas
+set xtics noenhanced rotate by -20 # names, not formulas
 set title sprintf("Throughput per stage (median, min-max over rounds)\n{/*0.8 %s}", machine)
 set ylabel 'throughput (million items/s, log scale)'
 set xlabel 'stage'
