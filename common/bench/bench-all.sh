@@ -75,6 +75,8 @@ cpus=$(field cpus)
 	bench_header "make bench-$([ "$mode" = full ] && echo all || echo quick)" "" ' (producer+consumer; "unpinned" when only one CPU is available)'
 	cat <<EOF
 # stages: $stages (in this order; speedups are against the first)
+# rounds: $ROUNDS (seed-st $SEED_ITEMS items, seed-mt $SEED_MT_ITEMS items, throughput >= $MIN_MS ms per run); latency $LAT_ROUNDS x $TRIPS round trips; capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
+# probe: cache-line round trip between the two CPUs, $PROBE_TRIPS trips, median over batches of 100, taken before every timed run (probe_ns column)
 # stage 1 is unbounded: created with an initial capacity of 4 (Rust's VecDeque<u64> first allocation) and grows; in the capacity sweep its initial capacity is the swept value
 # instructions per push+pop: valgrind --tool=callgrind total instructions of 'pairs --items 2N' minus 'pairs --items N', divided by N (N=$PAIRS); includes the loop and the sequence check (same code for every stage); built with: $("$bin/bench-$first-callgrind" info | sed -n 's/^# flags: //p') (valgrind cannot decode AVX-512)
 EOF
