@@ -9,7 +9,14 @@
  * (tail_cache) and reloads the real tail only when the ring looks empty.
  * A stale copy is always safe: head and tail only grow, so an old head
  * makes the ring look fuller than it is and an old tail makes it look
- * emptier, never the other way round. Each copy sits on its owner's line.
+ * emptier, never the other way round.
+ *
+ * Each copy sits on a line of its own, apart from the counter its owner
+ * publishes: the other side reads a published counter on every reload,
+ * and never touches the copy's line. Beside the published counter, the
+ * copy measured slower: rings of 1024 slots fell into the slow mode, one
+ * side chasing the other inside one line (notes/05-stage5-waitfree.md
+ * measures the layouts tried).
  *
  * Progress guarantee: wait-free, exactly as in stages 3 and 4: each
  * spsc_try_push and spsc_try_pop finishes in a bounded number of its own
@@ -67,11 +74,13 @@ typedef struct spsc_queue spsc_queue;
 struct spsc_queue {
 	/* The consumer's line. head: pops so far. Written by the consumer; read by the producer and spsc_size. */
 	alignas(SPSC_CACHE_LINE) _Atomic size_t head;
-	size_t tail_cache; /* consumer only: tail as last loaded; tail_cache <= tail */
+	/* A line of the consumer's own. tail as last loaded, tail_cache <= tail. Written and read by the consumer only. */
+	alignas(SPSC_CACHE_LINE) size_t tail_cache;
 
 	/* The producer's line. tail: pushes so far. Written by the producer; read by the consumer and spsc_size. */
 	alignas(SPSC_CACHE_LINE) _Atomic size_t tail;
-	size_t head_cache; /* producer only: head as last loaded; head_cache <= head */
+	/* A line of the producer's own. head as last loaded, head_cache <= head. Written and read by the producer only. */
+	alignas(SPSC_CACHE_LINE) size_t head_cache;
 
 	/* Written once by spsc_create, before either thread starts; read-only after. */
 	alignas(SPSC_CACHE_LINE) size_t mask; /* capacity - 1 */
@@ -83,9 +92,13 @@ struct spsc_queue {
 };
 
 /* Each group on a line of its own, and nothing after the struct on the last one. */
-static_assert(offsetof(spsc_queue, tail) - offsetof(spsc_queue, head) >= SPSC_CACHE_LINE,
-              "head and tail share a cache line");
-static_assert(offsetof(spsc_queue, mask) - offsetof(spsc_queue, tail) >= SPSC_CACHE_LINE,
+static_assert(offsetof(spsc_queue, tail_cache) - offsetof(spsc_queue, head) >= SPSC_CACHE_LINE,
+              "head and the consumer's copy of tail share a cache line");
+static_assert(offsetof(spsc_queue, tail) - offsetof(spsc_queue, tail_cache) >= SPSC_CACHE_LINE,
+              "the consumer's copy of tail and tail share a cache line");
+static_assert(offsetof(spsc_queue, head_cache) - offsetof(spsc_queue, tail) >= SPSC_CACHE_LINE,
+              "tail and the producer's copy of head share a cache line");
+static_assert(offsetof(spsc_queue, mask) - offsetof(spsc_queue, head_cache) >= SPSC_CACHE_LINE,
               "tail and the read-only fields (mask, slots) share a cache line");
 static_assert(sizeof(spsc_queue) % SPSC_CACHE_LINE == 0, "the last line is not padded");
 

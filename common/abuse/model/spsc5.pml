@@ -43,6 +43,8 @@
  *   - Larger rings or longer runs: only the sizes checked (a small-scope
  *     argument: the protocol treats every slot and every lap alike).
  *   - spsc_size, create and destroy, and the other stages.
+ *   - The layout: which cache line holds which field changes how fast the
+ *     protocol runs, never what it does, so the model has no lines.
  *
  * Negative controls: a broken variant for each kind of check, which
  * `make model` requires spin to catch (common/abuse/model/check.sh):
