@@ -44,7 +44,7 @@ for bin in "$@"; do
 	[ -x "$bin" ] || { echo "$0: $bin is not an executable" >&2; exit 2; }
 	# Negative, zero (every one of these has a minimum of 1 or more), huge,
 	# beyond 2^64, not a number, a suffix, hexadecimal, a space, empty, missing.
-	for flag in --items --capacity --runs --min-ms --trips --probe-trips --cap-max-log2; do
+	for flag in --items --capacity --runs --min-ms --trips --probe-trips --cap-max-log2 --wait-items --wait-ns; do
 		for value in -1 -0 0 99999999999999999999999 18446744073709551616 abc 12abc 1e3 0x10 " 7" ""; do
 			expect 2 "$flag" "$bin" info "$flag" "$value"
 		done
@@ -63,6 +63,11 @@ for bin in "$@"; do
 	expect 2 "does not exist" "$bin" info --cpus 0,1000
 	expect 2 "--cpus" "$bin" info --cpus 0,99999
 	expect 2 "does not exist" env CPUS=1000,1001 "$bin" info
+	# Wait policies that do not exist, or none.
+	expect 2 "--wait" "$bin" info --wait
+	expect 2 "--wait" "$bin" info --wait ""
+	expect 2 "unknown policy 'sleep'" "$bin" info --wait sleep
+	expect 2 "unknown policy 'Spin'" "$bin" info --wait Spin
 	# Flags and workloads that do not exist, none at all, a file that cannot be written.
 	expect 2 "unknown flag '--frobnicate'" "$bin" info --frobnicate
 	expect 2 "unknown flag '-x'" "$bin" info -x
@@ -72,6 +77,7 @@ for bin in "$@"; do
 	expect 2 "--csv" "$bin" info --csv ""
 	# Valid lines pass: the test can tell good from bad.
 	expect 0 "" "$bin" info --items 5 --capacity 4 --quiet
+	expect 0 "" "$bin" info --wait batch --wait-items 4 --wait-ns 100 --quiet
 	expect 0 "" "$bin" --help
 done
 if [ "$failed" -ne 0 ]; then

@@ -130,10 +130,10 @@ if [ "$perf_status" = available ]; then
 	for s in $stages; do
 		perf stat -x, -e cycles,instructions,cache-misses -o "$out/raw/perf-$s.txt" \
 			"$bin/bench-$s" throughput --items "$PERF_ITEMS" --runs 1 --no-warmup --quiet >/dev/null
-		awk -F, -v OFS=, -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" \
+		awk -F, -v OFS=, -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" -v wait="$(field wait)" \
 			'$3 ~ /^(cycles|instructions|cache-misses)/ && $1 ~ /^[0-9]/ {
 				sub(/:.*/, "", $3)
-				print s, s, "perf", 0, 1, "perf_" $3 "_per_item", $1 / n, "per item", "", n, "", cpus, "perf"
+				print s, s, "perf", 0, 1, "perf_" $3 "_per_item", $1 / n, "per item", "", n, "", cpus, "perf", wait
 			}' "$out/raw/perf-$s.txt" >>"$rows"
 	done
 fi
@@ -147,7 +147,7 @@ fi
 say "aggregating"
 caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $cpus, $(field compiler), $date_utc, commit $commit"
 awk -F, -v dir="$out" -v caption="$caption" -v perf="$perf_status" -v stages="$stages" \
-	-f "$here/stats.awk" -f "$here/bench-table.awk" "$rows"
+	-f "$here/stats.awk" -f "$here/regime.awk" -f "$here/bench-table.awk" "$rows"
 
 # The latency CDF: every round's histogram of a stage merged (bins in
 # order, equal bins added), then accumulated.
@@ -170,11 +170,15 @@ bench_charts "$out" "$cpu_model, CPUs $cpus, $date_utc" "names='$stages'" \
 # ------------------------------------------------------------ the table, beside the reference
 echo
 cat "$out/progression.md"
-ref=$top/notes/results/reference/progression.md
+ref=$(bench_reference progression.md)
 echo
-if [ -f "$ref" ]; then
+sed -n 's/^Wait policy: /Your run: wait policy /p' "$out/progression.md"
+if [ -n "$ref" ]; then
+	echo "The reference it is compared with: ${ref#"$top"/} ($(basename "$(dirname "$ref")"); this machine is $machine_id)"
+	sed -n 's/^Wait policy: /  its wait policy /p' "$ref"
+	echo
 	sh "$here/bench-compare.sh" "$out/progression.md" "$ref"
 else
-	echo "(no reference yet: notes/results/reference/progression.md; make bench-record creates it)"
+	echo "(no reference of a ${machine_id%%-*} machine yet under notes/results/reference/; make bench-record creates one for this machine)"
 fi
 say "done: $out"

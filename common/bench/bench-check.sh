@@ -22,7 +22,7 @@ done
 [ "$bad" -eq 0 ] || exit 1
 
 # results.csv: the header block names the machine, compiler, flags, CPUs,
-# commit; every data row has 13 fields and a numeric value; every stage
+# commit; every data row has 14 fields and a numeric value; every stage
 # has every workload (stages are known by their name, column 2).
 for key in date machine compiler flags timer cpus commit; do
 	grep -q "^# $key: ." "$dir/results.csv" || check "results.csv: no '# $key:' line in the header"
@@ -30,7 +30,7 @@ done
 awk -F, -v stages="$stages" '
 	/^#/ { next }
 	$1 == "stage" { header++; next }
-	NF != 13 { printf "results.csv line %d: %d fields, expected 13\n", NR, NF; bad = 1; next }
+	NF != 14 { printf "results.csv line %d: %d fields, expected 14\n", NR, NF; bad = 1; next }
 	$7 !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ { printf "results.csv line %d: value %s is not a number\n", NR, $7; bad = 1; next }
 	{ seen[$2 "," $3] = 1 }
 	END {

@@ -4,14 +4,30 @@
 # shellcheck shell=sh disable=SC2034,SC2154 # sets variables for its callers, reads theirs
 
 # The machine and the commit, for every results file's header: sets
-# cpu_model, cores, commit (with -dirty when a tracked file differs from it:
-# untracked files cannot change what was measured), date_utc and
+# cpu_model (the model name), cpu_vendor, cpu_family and cpu_model_no
+# (/proc/cpuinfo's vendor_id, cpu family and model: the model name of a VM
+# is often only "Intel(R) Xeon(R) Processor" or "AMD EPYC"), cpu_virt
+# ("VM" when the CPU reports a hypervisor), cores, machine_id (a folder
+# name for this kind of machine: vendor-family-model-Ncpu, e.g.
+# intel-6-207-2cpu), commit (with -dirty when a tracked file differs from
+# it: untracked files cannot change what was measured), date_utc and
 # perf_status ("available" where the PMU's counters exist: on bare metal,
 # rarely on a VM).
 bench_machine() {
 	cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 	[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+	cpu_vendor=$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	cpu_family=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	cpu_model_no=$(sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+	grep -qw hypervisor /proc/cpuinfo 2>/dev/null && cpu_virt=VM || cpu_virt="bare metal"
 	cores=$(getconf _NPROCESSORS_ONLN)
+	case $cpu_vendor in
+	GenuineIntel) _v=intel ;;
+	AuthenticAMD) _v=amd ;;
+	'') _v=$(uname -m) ;;
+	*) _v=$(echo "$cpu_vendor" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9') ;;
+	esac
+	machine_id=$_v-${cpu_family:-x}-${cpu_model_no:-x}-${cores}cpu
 	commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no-commit")
 	[ -z "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
 	date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -27,10 +43,13 @@ bench_machine() {
 # `info` lines), and called bench_begin LABEL:
 #   say TEXT        progress on stderr: "LABEL [mode, Ns]: TEXT"
 #   run Q ARGS      one driver call of bench-Q, rows appended to $rows, with
-#                   the run's probe size
+#                   the run's probe size and wait policy ($BENCH_WAIT, the
+#                   make variable WAIT: spin, backoff or batch; empty for the
+#                   driver's default; a --wait in ARGS wins)
 #   run_variant V ARGS   one driver call of bench-V, its rows appended to
 #                   $rows with V as a first column (experiments, variants)
 #   field NAME      a line of $info ("compiler", "flags", "cpus", ...)
+#   bench_machine_lines   the "# machine:" and "# cpu:" header lines
 #   bench_header TITLE FLAGS_NOTE CPUS_NOTE
 #                   the header lines every results CSV starts with (after
 #                   bench_machine)
@@ -42,24 +61,45 @@ say() { printf '%s [%s, %ss]: %s\n' "$bench_label" "$mode" $(($(date +%s) - benc
 run() {
 	_q=$1
 	shift
-	"$bin/bench-$_q" "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
+	# shellcheck disable=SC2086 # the wait flags are meant to split
+	"$bin/bench-$_q" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --probe-trips "$PROBE_TRIPS" --csv "$rows"
 }
 run_variant() {
 	_v=$1
 	shift
-	"$bin/bench-$_v" "$@" --quiet | awk -v v="$_v" -F, '!/^(#|stage,)/ { print v "," $0 }' >>"$rows"
+	# shellcheck disable=SC2086 # the wait flags are meant to split
+	"$bin/bench-$_v" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --quiet | awk -v v="$_v" -F, '!/^(#|stage,)/ { print v "," $0 }' >>"$rows"
 }
 field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+bench_machine_lines() {
+	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
+	echo "# cpu: vendor $cpu_vendor, family $cpu_family, model $cpu_model_no, $cpu_virt; machine id $machine_id"
+}
 bench_header() {
 	echo "# spsc-ladder benchmark: $1"
 	echo "# date: $date_utc"
-	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
+	bench_machine_lines
 	echo "# compiler: $(field compiler)"
 	echo "# flags: $(field flags)$2"
 	echo "# timer: $(field timer)"
 	echo "# cpus: $(field cpus)$3"
 	echo "# commit: $commit"
 	echo "# perf hardware counters: $perf_status"
+}
+
+# bench_reference FILE: the committed reference FILE (e.g. progression.md)
+# to compare this machine's run with: the folder of this very machine if
+# there is one, else one of the same vendor and family, else one of the
+# same vendor; prints its path, or nothing. Needs bench_machine first.
+bench_reference() {
+	_refs=$top/notes/results/reference
+	_vf=${machine_id%-*-*}
+	_v=${machine_id%%-*}
+	for _pat in "$machine_id" "$_vf-*" "$_v-*"; do
+		for _d in "$_refs"/$_pat; do
+			[ -f "$_d/$1" ] && { echo "$_d/$1"; return; }
+		done
+	done
 }
 
 # bench_instructions BINARY PAIRS LOGPREFIX: one CSV row, instructions per

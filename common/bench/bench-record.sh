@@ -1,23 +1,24 @@
 #!/bin/sh
 # common/bench/bench-record.sh RESULTS README...: promote RESULTS/latest to
-# RESULTS/reference and put its progression table (with the machine line)
-# into each README between <!-- progression:begin --> and <!-- progression:end -->.
+# RESULTS/reference/MACHINE (MACHINE: the machine id its results.csv names,
+# vendor-family-model-Ncpu) and put its progression table (with the machine
+# line) into each README between <!-- progression:MACHINE:begin --> and
+# <!-- progression:MACHINE:end -->; a README without those markers is left
+# alone, with a message.
 set -eu
 results=${1:?usage: bench-record.sh RESULTS_DIR README.md...}
 shift
 [ $# -gt 0 ] || { echo "usage: bench-record.sh RESULTS_DIR README.md..." >&2; exit 2; }
 latest=$results/latest
-ref=$results/reference
 
 [ -s "$latest/progression.md" ] || { echo "bench-record: no $latest/progression.md (run make bench-all first)" >&2; exit 1; }
 if grep -q '^# spsc-ladder benchmark: make bench-quick' "$latest/results.csv"; then
 	echo "bench-record: $latest comes from make bench-quick; the reference must be a bench-all run" >&2
 	exit 1
 fi
-for readme in "$@"; do
-	grep -q '<!-- progression:begin -->' "$readme" && grep -q '<!-- progression:end -->' "$readme" ||
-		{ echo "bench-record: $readme lacks the <!-- progression:begin/end --> markers" >&2; exit 1; }
-done
+machine=$(sed -n 's/^# cpu: .*machine id \([A-Za-z0-9_-]*\)$/\1/p' "$latest/results.csv" | head -n 1)
+[ -n "$machine" ] || { echo "bench-record: $latest/results.csv names no machine id (# cpu: line); run make bench-all again" >&2; exit 1; }
+ref=$results/reference/$machine
 
 # The reference keeps what a reader needs to trust it: the CSV, the table,
 # the plot data and the charts (raw/ stays behind: results.csv holds its
@@ -54,13 +55,19 @@ fi
 # The machine line and the first table of progression.md, between the markers.
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
-awk '/^Machine: / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
+awk '/^(Machine|Wait policy): / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
 	"$ref/progression.md" >"$table"
+updated=""
 for readme in "$@"; do
-	awk -v table="$table" '
-		/<!-- progression:begin -->/ { print; while ((getline line < table) > 0) print line; close(table); skip = 1; next }
-		/<!-- progression:end -->/ { skip = 0 }
+	if ! grep -q "<!-- progression:$machine:begin -->" "$readme" || ! grep -q "<!-- progression:$machine:end -->" "$readme"; then
+		echo "bench-record: $readme has no <!-- progression:$machine:begin/end --> markers: its tables are left as they are" >&2
+		continue
+	fi
+	awk -v table="$table" -v begin="<!-- progression:$machine:begin -->" -v end="<!-- progression:$machine:end -->" '
+		index($0, begin) { print; while ((getline line < table) > 0) print line; close(table); skip = 1; next }
+		index($0, end) { skip = 0 }
 		!skip' "$readme" >"$readme.tmp"
 	mv "$readme.tmp" "$readme"
+	updated="$updated $readme"
 done
-echo "bench-record: $ref updated; the table replaced in $*"
+echo "bench-record: $ref updated${updated:+; the $machine table replaced in$updated}"

@@ -1,13 +1,17 @@
 # common/bench/bench-table.awk: the driver's CSV rows -> progression table + plot data.
 #
 #   awk -F, -v dir=OUTDIR -v caption=TEXT -v perf=STATUS -v stages="NAME..." \
-#       -f stats.awk -f bench-table.awk rows.csv
+#       -f stats.awk -f regime.awk -f bench-table.awk rows.csv
 #
 # stages: the stages measured, in ladder order (the Makefile's STAGES); the
 # first is the baseline every "speedup" is against, and each stage's step
 # is against the one before it in the list.
 # Columns of a row: 1 stage, 2 stage_name, 3 workload, 4 round, 5 run,
-# 6 metric, 7 value, 8 unit, 9 capacity, 10 items, 11 probe_ns, 12 cpus, 13 timer.
+# 6 metric, 7 value, 8 unit, 9 capacity, 10 items, 11 probe_ns, 12 cpus,
+# 13 timer, 14 wait (the wait policy).
+# Each round is in the regime of its probe (regime.awk: the median probe of
+# the round's throughput runs); where a regime has at least 5 rounds, its
+# own table gives the medians and per-round ratios of its rounds alone.
 # Every figure is a median over rounds; a speedup is the median of the
 # per-round ratios (both stages ran in the same round, so in much the same
 # regime of the VM), never a ratio of medians.
@@ -22,7 +26,8 @@ FNR == 1 && $1 == "stage" { next }
 	if (w == "seed-st" || w == "seed-mt") stat_add(w "/" m "/" s, v)
 	else if (w == "throughput" && $5 > 0 && m == "mitems_per_s") {
 		stat_add("tp/" s, v); stat_add("probe/" s, $11)
-		tp[s, r] = v; probe[s, r] = $11; rounds[r] = 1
+		tp[s, r] = v; probe[s, r] = $11; rounds[r] = 1; stat_add("round-probe/" r, $11)
+		wait = $14
 	}
 	else if (w == "latency") stat_add("lat/" m "/" s, v)
 	else if (w == "capacity") stat_add("cap/" s "/" $9, v)
@@ -33,22 +38,31 @@ FNR == 1 && $1 == "stage" { next }
 
 END {
 	first = st[1]; last = st[n]
-	# Per-round ratios: each stage against the first and against the one before it.
+	for (r in rounds) regime_add(stat_median("round-probe/" r))
+	regime_decide()
+	# Per-round ratios: each stage against the first and against the one
+	# before it, over all rounds ("") and over each regime's rounds.
 	for (r in rounds) {
+		g = regime_of(stat_median("round-probe/" r))
+		nr[g]++
+		for (i = 1; i <= n; i++)
+			if ((st[i], r) in tp) stat_add("tp/" g "/" st[i], tp[st[i], r])
 		for (i = 2; i <= n; i++) {
 			if (!((st[i], r) in tp) || !((st[i - 1], r) in tp) || !((first, r) in tp)) continue
 			stat_add("speed/" st[i], tp[st[i], r] / tp[first, r])
 			stat_add("step/" st[i], tp[st[i], r] / tp[st[i - 1], r])
+			stat_add("speed/" g "/" st[i], tp[st[i], r] / tp[first, r])
+			stat_add("step/" g "/" st[i], tp[st[i], r] / tp[st[i - 1], r])
 		}
-		if (n > 1 && (first, r) in tp && (last, r) in tp && probe[first, r] < 200 && probe[last, r] < 200)
-			stat_add("fast", tp[last, r] / tp[first, r])
 	}
+	mix = sprintf("%d fast, %d slow", nr["fast"], nr["slow"])
 
 	md = dir "/progression.md"
 	printf "# The progression: %d SPSC queues on one machine\n\n", n > md
 	print "Machine: " caption ".\n" > md
-	print "| stage | seed-st send ms | seed-st receive ms | seed-mt total ms | seed-mt items/s | throughput Mitems/s median (min-max) | speedup over " first " | RTT p50 ns | RTT p99 ns | instr per push+pop | perf cycles / instr / cache-misses per item | growths seed-st / throughput | probe median ns |" > md
-	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
+	printf "Wait policy: %s. Rounds: %d (%s); %s.\n\n", wait, nr["fast"] + nr["slow"], mix, regime_note() > md
+	print "| stage | seed-st send ms | seed-st receive ms | seed-mt total ms | seed-mt items/s | throughput Mitems/s median (min-max) | speedup over " first " | RTT p50 ns | RTT p99 ns | instr per push+pop | perf cycles / instr / cache-misses per item | growths seed-st / throughput | probe median ns | rounds (regime) |" > md
+	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
 	for (i = 1; i <= n; i++) {
 		s = st[i]
 		speed = i == 1 ? "1.0x" : fmt("%.1fx", stat_median("speed/" s))
@@ -59,12 +73,12 @@ END {
 		if (("seed-st_growths", s) in alloc) gr = alloc["seed-st_growths", s] " / " alloc["throughput_growths", s]
 		else if (("seed-st_allocs", s) in alloc) gr = sprintf("%d / %d (counted)", alloc["seed-st_allocs", s], alloc["throughput_allocs", s])
 		else gr = "-"
-		printf "| %s | %s | %s | %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s |\n", s, \
+		printf "| %s | %s | %s | %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s | %s | %s | all %d (%s) |\n", s, \
 			fmt("%.2f", stat_median("seed-st/send_ms/" s)), fmt("%.2f", stat_median("seed-st/receive_ms/" s)), \
 			fmt("%.2f", stat_median("seed-mt/total_ms/" s)), mega(stat_median("seed-mt/items_per_s/" s)), \
 			fmt("%.1f", stat_median("tp/" s)), fmt("%.1f", stat_min("tp/" s)), fmt("%.1f", stat_max("tp/" s)), speed, \
 			fmt("%.0f", stat_median("lat/rtt_p50_ns/" s)), fmt("%.0f", stat_median("lat/rtt_p99_ns/" s)), \
-			((s in ir) ? ir[s] : "-"), pf, gr, fmt("%.0f", stat_median("probe/" s)) > md
+			((s in ir) ? ir[s] : "-"), pf, gr, fmt("%.0f", stat_median("probe/" s)), stat_n("tp/" s), mix > md
 	}
 	print "\nEvery figure is the median over rounds in which the stages took turns; " \
 	      "min-max is over those rounds; a speedup is the median of per-round ratios. " \
@@ -73,16 +87,37 @@ END {
 	      "queues, timed with clock_gettime. Instructions: callgrind, per push+pop pair on one thread, " \
 	      "loop and check included. results.csv has every run." > md
 
+	# Each regime with enough rounds: its own medians and per-round ratios.
+	split("fast slow", gs, " ")
+	for (k = 1; k <= 2; k++) {
+		g = gs[k]
+		if (nr[g] < 5) continue
+		printf "\n## The %s regime alone: %d rounds\n\n", g, nr[g] > md
+		print "| stage | regime | rounds | throughput Mitems/s median (min-max) | / " first " | / the stage before |" > md
+		print "|---|---|--:|--:|--:|--:|" > md
+		for (i = 1; i <= n; i++) {
+			s = st[i]
+			printf "| %s | %s | %d | %s (%s-%s) | %s | %s |\n", s, g, stat_n("tp/" g "/" s), \
+				fmt("%.1f", stat_median("tp/" g "/" s)), fmt("%.1f", stat_min("tp/" g "/" s)), fmt("%.1f", stat_max("tp/" g "/" s)), \
+				(i == 1 ? "1.0" : fmt("%.2f", stat_median("speed/" g "/" s))), (i == 1 ? "-" : fmt("%.2f", stat_median("step/" g "/" s))) > md
+		}
+	}
+
 	print "\n## Acceptance ratios (medians of per-round throughput ratios)\n" > md
-	print "| ratio | median | rounds | target |" > md
-	print "|---|--:|--:|--:|" > md
-	printf "| %s / %s, all rounds | %s | %d | >= 10 |\n", last, first, fmt("%.1f", stat_median("speed/" last)), \
+	print "| ratio | regime | median | rounds | target |" > md
+	print "|---|---|--:|--:|--:|" > md
+	printf "| %s / %s | all (%s) | %s | %d | >= 10 |\n", last, first, mix, fmt("%.1f", stat_median("speed/" last)), \
 		stat_n("speed/" last) > md
-	printf "| %s / %s, fast-regime rounds (probe < 200 ns) | %s | %d | >= 30 |\n", last, first, \
-		(stat_n("fast") ? sprintf("%.1f", stat_median("fast")) : "no fast round"), stat_n("fast") > md
+	printf "| %s / %s | fast | %s | %d | >= 30 (when 5 or more rounds) |\n", last, first, \
+		(stat_n("speed/fast/" last) ? sprintf("%.1f", stat_median("speed/fast/" last)) : "no fast round"), stat_n("speed/fast/" last) > md
 	for (i = 2; i <= n; i++)
-		printf "| %s / %s | %s | %d | %s |\n", st[i], st[i - 1], fmt("%.2f", stat_median("step/" st[i])), \
-			stat_n("step/" st[i]), (i >= 3 ? ">= 1" : "-") > md
+		for (k = 0; k <= 2; k++) {
+			g = k == 0 ? "" : gs[k]
+			if (k > 0 && nr[g] < 5) continue
+			key = "step/" (k == 0 ? "" : g "/") st[i]
+			printf "| %s / %s | %s | %s | %d | %s |\n", st[i], st[i - 1], (k == 0 ? "all" : g), \
+				fmt("%.2f", stat_median(key)), stat_n(key), (i >= 3 ? ">= 1" : "-") > md
+		}
 
 	# Plot data: one line per stage, and one block per stage for the sweep.
 	f = dir "/throughput.dat"

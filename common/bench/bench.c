@@ -97,6 +97,13 @@ static _Noreturn void fail(const char *fmt, ...)
 
 /* ------------------------------------------------------------------ options */
 
+/* The wait policies (--wait), by index; wait_after_failure() says what each does. */
+enum wait_policy { WAIT_SPIN, WAIT_BACKOFF, WAIT_BATCH };
+static const char *const wait_policies[] = {"spin", "backoff", "batch"};
+#define N_WAIT_POLICIES (sizeof(wait_policies) / sizeof(wait_policies[0]))
+/* backoff: the longest wait between two tries, in PAUSEs. */
+#define BACKOFF_MAX 64
+
 struct options {
 	uint64_t items;        /* 0 (not given): the workload's default */
 	uint64_t capacity;     /* bounded stages; stage 1 starts at 4 whatever this says */
@@ -107,6 +114,9 @@ struct options {
 	uint64_t cap_max_log2; /* capacity sweep: 2^1 .. 2^this */
 	uint64_t round;        /* a label: bench-all's round number */
 	uint64_t batch;        /* bulk: one batch size; 0 (not given): 1, 8, 32 and 256 */
+	uint64_t wait;         /* the wait policy: an index into wait_policies[] */
+	uint64_t wait_items;   /* wait policy batch: items (or room) to wait for */
+	uint64_t wait_ns;      /* wait policy batch: the longest wait */
 	const char *cpus;
 	const char *csv;
 	const char *hist;
@@ -121,6 +131,9 @@ static struct options opt = {
         .trips = 1000000,
         .probe_trips = 100000,
         .cap_max_log2 = 20,
+        .wait = WAIT_SPIN,
+        .wait_items = 8,
+        .wait_ns = 2000,
 };
 
 /* A decimal number in [lo, hi] (common/support/parse_number.h), or a usage error saying why not. */
@@ -226,15 +239,27 @@ static const char *queue_id(void)
 	return digit;
 }
 
+/* The wait policy as the CSV and info print it: "batch:32/2000" (items/ns) for batch. */
+static const char *wait_label(void)
+{
+	static char label[48];
+
+	if (opt.wait == WAIT_BATCH)
+		snprintf(label, sizeof(label), "batch:%" PRIu64 "/%" PRIu64, opt.wait_items, opt.wait_ns);
+	else
+		snprintf(label, sizeof(label), "%s", wait_policies[opt.wait]);
+	return label;
+}
+
 static void emit(const char *metric, double value, const char *unit)
 {
 	if (!header_done)
 		fprintf(out, "stage,stage_name,workload,round,run,metric,value,unit,capacity,items,"
-		             "probe_ns,cpus,timer\n");
+		             "probe_ns,cpus,timer,wait\n");
 	header_done = true;
-	fprintf(out, "%s,%s,%s,%" PRIu64 ",%u,%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s\n", queue_id(),
+	fprintf(out, "%s,%s,%s,%" PRIu64 ",%u,%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s,%s\n", queue_id(),
 	        SPSC_STAGE_NAME, row.workload, opt.round, row.run, metric, value, unit, row.capacity, row.items,
-	        row.probe_ns, cpus_label, "clock_gettime");
+	        row.probe_ns, cpus_label, "clock_gettime", wait_label());
 }
 
 static void progress(const char *fmt, ...)
@@ -311,22 +336,79 @@ static _Thread_local struct side_counts counts; /* this thread's own: nothing sh
 #endif
 
 /*
- * The only two waiting loops of the driver, used by every workload and
- * every stage: retry at once, with a pause hint, never sleep or yield.
+ * The wait policies (--wait): what a thread does after try_push found the
+ * queue full or try_pop found it empty, before it tries again. Every
+ * waiting loop of the driver goes through wait_after_failure(), with the
+ * same policy for every queue and for both sides, so the policy cannot
+ * favour one queue. None of them sleeps or yields.
+ *   spin     one PAUSE, then try again.
+ *   backoff  PAUSE 1, 2, 4, ... up to BACKOFF_MAX times before the next
+ *            try, doubling while the tries keep failing; a success (a new
+ *            item to wait for) starts again at 1.
+ *   batch    poll spsc_size(), with a PAUSE before each poll, until
+ *            --wait-items items are ready (room for that many, for the
+ *            producer; at most the capacity), or some are ready and no
+ *            more came since the last poll, or --wait-ns have passed; then
+ *            try again. The consumer lets the producer finish a batch (a
+ *            line of slots, with 8) before it reads, instead of reading
+ *            each slot as the producer writes it; an item that comes
+ *            alone waits one poll more.
  */
+
+/* One waiting loop's state: zero it before the first try. */
+struct waiter {
+	uint32_t pauses; /* backoff: the last wait, in PAUSEs */
+};
+
+/* for_items: the consumer, waiting for items; else the producer, waiting for room. */
+static void wait_after_failure(spsc_queue *q, struct waiter *w, bool for_items)
+{
+	switch ((enum wait_policy)opt.wait) {
+	case WAIT_SPIN:
+		spin_pause();
+		return;
+	case WAIT_BACKOFF:
+		w->pauses = w->pauses == 0 ? 1 : w->pauses < BACKOFF_MAX ? 2 * w->pauses : BACKOFF_MAX;
+		for (uint32_t k = 0; k < w->pauses; k++)
+			spin_pause();
+		return;
+	case WAIT_BATCH: {
+		size_t cap = spsc_capacity(q);
+		size_t want = opt.wait_items < cap ? (size_t)opt.wait_items : cap;
+		size_t last = 0;
+		uint64_t start = now_ns();
+
+		for (;;) {
+			spin_pause();
+			size_t held = spsc_size(q);
+			size_t ready = for_items ? held : cap - held;
+
+			/* Enough; or some, and no more came since the last poll; or too long. */
+			if (ready >= want || (ready > 0 && ready == last) || now_ns() - start >= opt.wait_ns)
+				return;
+			last = ready;
+		}
+	}
+	}
+}
+
+/* The two single-item waiting loops of the driver, used by every workload and every queue. */
 static inline void push_wait(spsc_queue *q, uint64_t item)
 {
+	struct waiter w = {0};
+
 	for (;;) {
 		COUNT(counts.reloads += PUSH_WILL_RELOAD(q));
 		if (spsc_try_push(q, item))
 			return;
 		COUNT(counts.failed++);
-		spin_pause();
+		wait_after_failure(q, &w, false);
 	}
 }
 
 static inline uint64_t pop_wait(spsc_queue *q)
 {
+	struct waiter w = {0};
 	uint64_t item;
 
 	for (;;) {
@@ -334,7 +416,7 @@ static inline uint64_t pop_wait(spsc_queue *q)
 		if (spsc_try_pop(q, &item))
 			return item;
 		COUNT(counts.failed++);
-		spin_pause();
+		wait_after_failure(q, &w, true);
 	}
 }
 
@@ -623,11 +705,13 @@ static void *bulk_producer(void *arg)
 
 		for (size_t j = 0; j < n; j++)
 			batch[j] = i + j;
+		struct waiter w = {0};
+
 		for (size_t done = 0; done < n;) {
 			size_t k = spsc_try_push_n(s->q, batch + done, n - done);
 
 			if (k == 0)
-				spin_pause();
+				wait_after_failure(s->q, &w, false);
 			done += k;
 		}
 		i += n;
@@ -647,6 +731,7 @@ static void *bulk_consumer(void *arg)
 	struct stream *s = arg;
 	uint64_t got[BULK_MAX_BATCH];
 	uint64_t expected = 0;
+	struct waiter w = {0};
 
 	gate_pass(&s->gate);
 	s->cons_start = now_ns();
@@ -654,7 +739,9 @@ static void *bulk_consumer(void *arg)
 		size_t k = spsc_try_pop_n(s->q, got, s->batch);
 
 		if (k == 0)
-			spin_pause();
+			wait_after_failure(s->q, &w, true);
+		else
+			w = (struct waiter){0};
 		for (size_t j = 0; j < k; j++, expected++) {
 			if (got[j] != expected) {
 				if (got[j] == END_OF_RUN)
@@ -1077,8 +1164,9 @@ static void workload_info(void)
 {
 	fprintf(out,
 	        "# stage: %s\n# compiler: %s\n# flags: %s\n# timer: clock_gettime(CLOCK_MONOTONIC)"
-	        ", clock overhead %.0f ns\n# cpus: %s\n# bulk: %s\n",
-	        SPSC_STAGE_NAME, BENCH_COMPILER, BENCH_FLAGS, clock_overhead_ns(), cpus_label, BENCH_HAS_BULK);
+	        ", clock overhead %.0f ns\n# cpus: %s\n# bulk: %s\n# wait: %s\n",
+	        SPSC_STAGE_NAME, BENCH_COMPILER, BENCH_FLAGS, clock_overhead_ns(), cpus_label, BENCH_HAS_BULK,
+	        wait_label());
 }
 
 /* ------------------------------------------------------------------ main */
@@ -1155,6 +1243,13 @@ static void print_help(void)
 	       "  --cap-max-log2 N   capacity sweep upper end (default 20, at most 24)\n"
 	       "  --round N          label written in the round column (default 0)\n"
 	       "  --batch N          bulk: one batch size, 1 .. %d (default: 1, 8, 32, 256)\n"
+	       "  --wait POLICY      what a side does after a failed try, before the next:\n"
+	       "                     spin (one PAUSE, the default), backoff (1, 2, 4 ... %d\n"
+	       "                     PAUSEs while it keeps failing) or batch (poll spsc_size\n"
+	       "                     until --wait-items items or room, or no more since the\n"
+	       "                     last poll, or --wait-ns ns)\n"
+	       "  --wait-items N     batch: items to wait for (default 8, at most the capacity)\n"
+	       "  --wait-ns N        batch: the longest wait in ns (default 2000)\n"
 	       "  --csv FILE         append rows to FILE (header written if FILE is empty)\n"
 	       "  --hist FILE        latency histogram: lines 'bin_low_ns count'\n"
 	       "  --no-warmup        throughput: no warm-up run (for perf stat: every item\n"
@@ -1165,7 +1260,7 @@ static void print_help(void)
 	       "Stage 1 is unbounded: every workload creates it with an initial capacity of\n"
 	       "%d (like Rust's VecDeque<u64>) and it grows; the capacity column of its rows\n"
 	       "is that initial length.\n",
-	       BULK_MAX_BATCH, UNBOUNDED_INITIAL_CAPACITY);
+	       BULK_MAX_BATCH, BACKOFF_MAX, UNBOUNDED_INITIAL_CAPACITY);
 }
 
 /* Flags that take a value: a number in [lo, hi], or (dst_str) a string. */
@@ -1184,6 +1279,8 @@ static const struct {
         {"--cap-max-log2", &opt.cap_max_log2, 1, 24, NULL},
         {"--round", &opt.round, 0, 1000000, NULL},
         {"--batch", &opt.batch, 1, BULK_MAX_BATCH, NULL},
+        {"--wait-items", &opt.wait_items, 1, (uint64_t)1 << 28, NULL},
+        {"--wait-ns", &opt.wait_ns, 1, 1000000000, NULL},
         {"--cpus", NULL, 0, 0, &opt.cpus},
         {"--csv", NULL, 0, 0, &opt.csv},
         {"--hist", NULL, 0, 0, &opt.hist},
@@ -1197,6 +1294,17 @@ static size_t find_flag(const char *name)
 	while (k < N_FLAGS && strcmp(name, flags[k].name) != 0)
 		k++;
 	return k;
+}
+
+/* The index of a wait policy's name, or a usage error naming the choices. */
+static uint64_t find_wait_policy(const char *name)
+{
+	if (name == NULL || *name == '\0')
+		usage_error("--wait needs a value (spin, backoff or batch)");
+	for (size_t k = 0; k < N_WAIT_POLICIES; k++)
+		if (strcmp(name, wait_policies[k]) == 0)
+			return k;
+	usage_error("--wait: unknown policy '%s' (spin, backoff or batch)", name);
 }
 
 static size_t find_workload(const char *name)
@@ -1228,6 +1336,12 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(a, "--no-warmup") == 0) {
 			opt.no_warmup = true;
+			continue;
+		}
+		if (strcmp(a, "--wait") == 0) {
+			const char *value = ++i < argc ? argv[i] : NULL;
+
+			opt.wait = find_wait_policy(value);
 			continue;
 		}
 		if (a[0] == '-') {

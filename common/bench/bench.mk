@@ -18,6 +18,10 @@ BENCH_OPT     := -O3 -march=native -DNDEBUG
 BENCH_CFLAGS  := $(BENCH_OPT) $(WARN) -pthread
 BENCH_DIR     := $(BUILD)/bench
 BENCH_RESULTS := $(TOP)/notes/results
+# WAIT=spin|backoff|batch: the wait policy of every run (the driver's --wait);
+# empty: the driver's default.
+WAIT ?=
+export BENCH_WAIT := $(WAIT)
 # The callgrind build: the same flags without -march=native, because
 # valgrind cannot decode AVX-512 (SIGILL on a machine that has it).
 BENCH_CG_OPT    := -O3 -DNDEBUG
@@ -53,6 +57,7 @@ EXP_BUILDS := \
 	stage3-atomics-seq-cst:stage3-atomics:seq-cst:- stage5-waitfree-seq-cst:stage5-waitfree:seq-cst:- \
 	stage4-cache-padded-line128:stage4-cache-padded:-:-DSPSC_CACHE_LINE=128 \
 	stage5-waitfree-line128:stage5-waitfree:-:-DSPSC_CACHE_LINE=128 \
+	stage1-mutex-count:stage1-mutex:-:-DBENCH_COUNT stage2-ring-count:stage2-ring:-:-DBENCH_COUNT \
 	stage3-atomics-count:stage3-atomics:-:-DBENCH_COUNT stage4-cache-padded-count:stage4-cache-padded:-:-DBENCH_COUNT \
 	stage5-waitfree-count:stage5-waitfree:-:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS
 exp_field = $(word $2,$(subst :, ,$1))
@@ -87,8 +92,9 @@ bench-record:
 # ---------------------------------------------------------------- stage 5, one change at a time
 # make bench-stage5-variants (common/bench/variants.sh): stage 5 against
 # itself with one change, each a patch in common/variants/stage5-waitfree/
-# (private, ownline, padslots) or a driver flag (nopause), and against stage 4.
-S5_LAYOUTS := private ownline padslots
+# (beside, private, private-tail, padslots) or a driver flag (nopause), and
+# against stage 4.
+S5_LAYOUTS := beside private private-tail padslots
 $(foreach v,$(S5_LAYOUTS),$(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-$v,$(call variant_dir,stage5-waitfree,$v),$$(BENCH_CFLAGS),$v.patch)))
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-nopause,$(TOP)/stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
 

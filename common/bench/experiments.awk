@@ -18,15 +18,19 @@ function tp(v, cap,    k) { k = v SUBSEP cap SUBSEP "tp"; return sprintf("%.1f (
 /^#/ || $1 == "variant" { next }
 {
 	v = $1; w = $4; r = $5 + 0; m = $7; x = $8 + 0; cap = $10
+	pol = $15; sub(/:.*/, "", pol)
 	if (r > rounds) rounds = r
+	# The counting builds run under every wait policy: their samples carry it.
+	if (v ~ /-count$/) { vw = v SUBSEP pol; pols[pol] = 1 } else vw = v
+	if (v == "stage1-mutex-count") cap = 65536 # unbounded: its one run (it grows from 4) is listed with the large rings
 }
 w == "throughput" && m == "mitems_per_s" {
-	stat_add(v SUBSEP cap SUBSEP "tp", x)
-	if (cap == 65536) byround["tp:" v, r] = x
-	tp_of[v, cap, r] = x
-	probe_of[v, cap, r] = $12
+	stat_add(vw SUBSEP cap SUBSEP "tp", x)
+	if (cap == 65536 && vw == v) byround["tp:" v, r] = x
+	tp_of[vw, cap, r] = x
+	probe_of[vw, cap, r] = $12
 }
-w == "throughput" && m ~ /_per_mitem$/ { stat_add(v SUBSEP cap SUBSEP m, x); per[v SUBSEP cap SUBSEP r SUBSEP m] = x }
+w == "throughput" && m ~ /_per_mitem$/ { stat_add(vw SUBSEP cap SUBSEP m, x); per[vw SUBSEP cap SUBSEP r SUBSEP m] = x }
 w == "seed-st" && m == "send_ms" { stat_add(v SUBSEP "push", x * 1e6 / seed); byround["push:" v, r] = x }
 w == "seed-st" && m == "receive_ms" { stat_add(v SUBSEP "pop", x * 1e6 / seed); byround["pop:" v, r] = x }
 w == "latency" && m == "rtt_p50_ns" { stat_add(v SUBSEP "p50", x); byround["p50:" v, r] = x }
@@ -68,42 +72,54 @@ END {
 	printf "| stage 5 at 128 / at 64 bytes | %s | %s |\n", ratio("tp:stage5-waitfree-line128", "tp:stage5-waitfree"), ratio("p50:stage5-waitfree-line128", "p50:stage5-waitfree")
 	print ""
 
-	print "## 3. Who waits, and who touches the other side's counter"
+	print "## 3. Who waits, and who touches the other side's counter, under each wait policy"
 	print ""
-	print "Counting build (-DBENCH_COUNT): per million items moved. In stages 3 and 4 every attempt, successful or not, loads the other side's counter; stage 5 loads it only on a reload."
+	print "Counting build (-DBENCH_COUNT): per million items moved, under each wait policy of the driver (`--wait`). In stages 3 and 4 every attempt, successful or not, loads the other side's counter; stage 5 loads it only on a reload; stages 1 and 2 read both counters under the lock on every attempt. The last column is how many items the consumer takes per load of `tail`: a consumer that has caught up with the producer loads it every few items, and the two sides then share the line being written (the slow mode)."
 	print ""
-	print "| build | capacity | throughput Mitems/s | producer found full | consumer found empty | producer loads of head | consumer loads of tail |"
-	print "|---|--:|--:|--:|--:|--:|--:|"
-	n = split("stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count", o, " ")
-	for (c = 1; c <= 2; c++) {
-		cap = c == 1 ? 65536 : 1024
-		for (i = 1; i <= n; i++) {
-			full = stat_median(o[i] SUBSEP cap SUBSEP "push_full_per_mitem"); empty = stat_median(o[i] SUBSEP cap SUBSEP "pop_empty_per_mitem")
-			if (o[i] == "stage5-waitfree-count") {
-				ph = stat_median(o[i] SUBSEP cap SUBSEP "push_reloads_per_mitem"); ct = stat_median(o[i] SUBSEP cap SUBSEP "pop_reloads_per_mitem")
-			} else {
-				ph = 1e6 + full; ct = 1e6 + empty
+	print "| build | wait | capacity | throughput Mitems/s | producer found full | consumer found empty | producer loads of head | consumer loads of tail | items per load of tail |"
+	print "|---|---|--:|--:|--:|--:|--:|--:|--:|"
+	n = split("stage1-mutex-count stage2-ring-count stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count", o, " ")
+	np = split("spin backoff batch", pl, " ")
+	for (p = 1; p <= np; p++) {
+		if (!(pl[p] in pols)) continue
+		for (c = 1; c <= 2; c++) {
+			cap = c == 1 ? 65536 : 1024
+			for (i = 1; i <= n; i++) {
+				k = o[i] SUBSEP pl[p]
+				if (!stat_n(k SUBSEP cap SUBSEP "tp")) continue
+				full = stat_median(k SUBSEP cap SUBSEP "push_full_per_mitem"); empty = stat_median(k SUBSEP cap SUBSEP "pop_empty_per_mitem")
+				if (o[i] == "stage5-waitfree-count") {
+					ph = stat_median(k SUBSEP cap SUBSEP "push_reloads_per_mitem"); ct = stat_median(k SUBSEP cap SUBSEP "pop_reloads_per_mitem")
+				} else if (o[i] ~ /^stage[12]-/) {
+					ph = ct = ""
+				} else {
+					ph = 1e6 + full; ct = 1e6 + empty
+				}
+				printf "| %s | %s | %d | %s | %.0f | %.0f | %s | %s | %s |\n", o[i], pl[p], cap, tp(k, cap), full, empty, \
+					fmt("%.0f", ph), fmt("%.0f", ct), (ct > 0 ? sprintf("%.1f", 1e6 / ct) : "-")
 			}
-			printf "| %s | %d | %s | %.0f | %.0f | %.0f | %.0f |\n", o[i], cap, tp(o[i], cap), full, empty, ph, ct
 		}
 	}
 	print ""
-	print "Stage 5, capacity 65536, every run, fastest first: how many items the consumer took per reload of `tail` (it reloads when it has caught up with the producer), how many the producer pushed per reload of `head`, and the probe taken before the run."
-	print ""
-	print "| round | throughput Mitems/s | items per consumer reload | items per producer reload | probe ns |"
-	print "|--:|--:|--:|--:|--:|"
-	n = 0
-	for (r = 1; r <= rounds; r++) {
-		k = "stage5-waitfree-count" SUBSEP 65536 SUBSEP r
-		if (!(k in tp_of)) continue
-		order[++n] = r
-		for (i = n; i > 1 && tp_of["stage5-waitfree-count" SUBSEP 65536 SUBSEP order[i - 1]] < tp_of[k]; i--) { t = order[i]; order[i] = order[i - 1]; order[i - 1] = t }
-	}
-	for (i = 1; i <= n; i++) {
-		k = "stage5-waitfree-count" SUBSEP 65536 SUBSEP order[i]
-		pr = per[k SUBSEP "pop_reloads_per_mitem"]; hr = per[k SUBSEP "push_reloads_per_mitem"]
-		printf "| %d | %.1f | %s | %s | %.0f |\n", order[i], tp_of[k], (pr > 0) ? sprintf("%.1f", 1e6 / pr) : "-",
-			(hr > 0) ? sprintf("%.0f", 1e6 / hr) : "never", probe_of[k]
+	print "Stage 5 under the spin policy, every run, fastest first: how many items the consumer took per reload of `tail` (it reloads when it has caught up with the producer), how many the producer pushed per reload of `head` (when it found the ring full), and the probe taken before the run."
+	for (c = 1; c <= 2; c++) {
+		cap = c == 1 ? 65536 : 1024
+		printf "\n| capacity | round | throughput Mitems/s | items per consumer reload | items per producer reload | probe ns |\n"
+		print "|--:|--:|--:|--:|--:|--:|"
+		n = 0
+		s5 = "stage5-waitfree-count" SUBSEP "spin"
+		for (r = 1; r <= rounds; r++) {
+			k = s5 SUBSEP cap SUBSEP r
+			if (!(k in tp_of)) continue
+			order[++n] = r
+			for (i = n; i > 1 && tp_of[s5 SUBSEP cap SUBSEP order[i - 1]] < tp_of[k]; i--) { t = order[i]; order[i] = order[i - 1]; order[i - 1] = t }
+		}
+		for (i = 1; i <= n; i++) {
+			k = s5 SUBSEP cap SUBSEP order[i]
+			pr = per[k SUBSEP "pop_reloads_per_mitem"]; hr = per[k SUBSEP "push_reloads_per_mitem"]
+			printf "| %d | %d | %.1f | %s | %s | %.0f |\n", cap, order[i], tp_of[k], (pr > 0) ? sprintf("%.1f", 1e6 / pr) : "-",
+				(hr > 0) ? sprintf("%.0f", 1e6 / hr) : "never", probe_of[k]
+		}
 	}
 	print ""
 

@@ -7,8 +7,9 @@
 #      build (throughput, and seed-st on one thread).
 #   2. What padding buys: stage 3 (counters on one line) against stages 4
 #      and 5, each padded to 64 and to 128 bytes (-DSPSC_CACHE_LINE=128).
-#   3. Who waits and who reloads: the counting build (-DBENCH_COUNT) of
-#      stages 3-5 counts, per million items, how often the producer found
+#   3. Who waits and who reloads, under each wait policy (spin, backoff,
+#      batch: the driver's --wait): the counting build (-DBENCH_COUNT) of
+#      every stage counts, per million items, how often the producer found
 #      the ring full, the consumer found it empty, and (stage 5) how often
 #      each side reloaded the other's counter.
 #   4. What the lock costs the kernel: futex system calls, context switches
@@ -40,12 +41,15 @@ rm -rf "$out"
 mkdir -p "$out"
 rows=$out/experiments.csv
 bench_begin bench-experiments
+WAITS="spin backoff batch"
+COUNTED="stage1-mutex-count stage2-ring-count stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count"
 
 bench_machine
 {
 	"$bin/bench-stage1-mutex" info
 	echo "# make bench-experiments ($mode): $ROUNDS interleaved rounds, throughput >= $MIN_MS ms per run, latency $TRIPS round trips"
-	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr); $date_utc"
+	bench_machine_lines
+	echo "# date: $date_utc"
 	echo "# commit: $commit"
 	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
 } >"$rows"
@@ -62,9 +66,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 	for v in stage3-atomics stage4-cache-padded stage4-cache-padded-line128 stage5-waitfree stage5-waitfree-line128; do
 		run_variant "$v" latency --runs 1 --trips "$TRIPS" --round "$r"
 	done
-	for cap in 65536 1024; do
-		for v in stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count; do
-			run_variant "$v" throughput --runs 1 --min-ms "$MIN_MS" --capacity "$cap" --round "$r"
+	for w in $WAITS; do
+		for cap in 65536 1024; do
+			for v in $COUNTED; do
+				# Stage 1 is unbounded: one run (initial capacity 4, it grows) stands for both.
+				[ "$v" = stage1-mutex-count ] && [ "$cap" != 65536 ] && continue
+				run_variant "$v" throughput --runs 1 --min-ms "$MIN_MS" --capacity "$cap" --round "$r" --wait "$w"
+			done
 		done
 	done
 	r=$((r + 1))

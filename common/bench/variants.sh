@@ -4,19 +4,17 @@
 # thing; the headers are made from stage5-waitfree/ and a patch in
 # common/variants/stage5-waitfree/ into build/ (never committed):
 #
-#   stage5-waitfree           the stage as it is
-#   stage4-cache-padded       no cached copies: every push loads head, every pop loads tail
-#   stage5-waitfree-private   each side keeps its own counter in a plain private
-#                             copy too (beside its cached copy, on the line of
-#                             the counter it publishes), and never loads the
-#                             atomic it publishes (private.patch)
-#   stage5-waitfree-ownline   the same, with the private copy and the cached copy
-#                             on a line of their own: the other side never reads
-#                             it (ownline.patch)
-#   stage5-waitfree-padslots  the slot array gets a cache line of padding at both
-#                             ends (and starts on a line), so no neighbour shares
-#                             its lines (padslots.patch)
-#   stage5-waitfree-nopause   the driver's wait loops spin without the PAUSE hint
+#   stage5-waitfree                the stage as it is
+#   stage4-cache-padded            no cached copies: every push loads head, every pop loads tail
+#   stage5-waitfree-beside         each cached copy beside its owner's published
+#                                  counter, on one line (beside.patch)
+#   stage5-waitfree-private        each side also keeps its own counter in a private
+#                                  field on its private line, and only stores the
+#                                  one it publishes (private.patch)
+#   stage5-waitfree-private-tail   the same for the producer alone (private-tail.patch)
+#   stage5-waitfree-padslots       the slot array gets a cache line of padding at
+#                                  both ends (and starts on a line) (padslots.patch)
+#   stage5-waitfree-nopause        the driver's wait loops spin without the PAUSE hint
 #
 # Interleaved rounds (rotating order), throughput at capacities 65536 and
 # 1024 and the RTT; every comparison is a median of per-round ratios
@@ -35,7 +33,7 @@ quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 ;;
 *) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
 base=stage5-waitfree
-variants=${VARIANTS:-$base stage4-cache-padded $base-private $base-ownline $base-padslots $base-nopause}
+variants=${VARIANTS:-$base stage4-cache-padded $base-beside $base-private $base-private-tail $base-padslots $base-nopause}
 ROUNDS=${ROUNDS_OVERRIDE:-$ROUNDS}
 case "$variants " in "$base "*) ;; *) echo "variants.sh: VARIANTS must start with $base (the base of every ratio)" >&2; exit 2 ;; esac
 case $ROUNDS in '' | *[!0-9]* | 0) echo "variants.sh: ROUNDS must be a positive number" >&2; exit 2 ;; esac
@@ -52,6 +50,7 @@ bench_machine
 {
 	"$bin/bench-$base" info
 	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $date_utc"
+	bench_machine_lines
 	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
 } >"$rows"
 bench_begin bench-stage5-variants

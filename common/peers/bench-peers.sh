@@ -41,6 +41,13 @@ done
 command -v gnuplot >/dev/null || { echo "bench-peers.sh: gnuplot is missing (make deps)" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "bench-peers.sh: valgrind is missing (make deps)" >&2; exit 2; }
 
+# The wait policies, the default first (PEERS_WAITS in peers.mk): every
+# queue runs under each, in every round; the tables and targets are the
+# default's, and the others get a table each.
+waits=${PEERS_WAITS:-spin backoff batch}
+default_wait=${waits%% *}
+unset BENCH_WAIT # the policy is given run by run here
+
 # The peers, as name:header:package words (PEER_TABLE in peers.mk).
 peer_table=${PEER_TABLE:?bench-peers.sh: PEER_TABLE is unset (make bench-peers sets it)}
 
@@ -77,7 +84,7 @@ bench_machine
 		pkg=${entry##*:}
 		echo "# package $pkg: $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo 'not installed')"
 	done
-	echo "# rounds: $ROUNDS; per queue and round: throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips), seed-st ($SEED_ITEMS items), bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
+	echo "# rounds: $ROUNDS; per queue and round, under each wait policy ($waits; the first is the default): throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips); then seed-st ($SEED_ITEMS items) and, under the default policy, bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
 	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every timed run (probe_ns column)"
 	echo "# $baseline is unbounded (initial capacity 4, grows): one throughput run per round stands for both capacities"
 	echo "# instructions per push+pop: callgrind, 'pairs' for 2N minus N items, / N (N=$PAIRS), built without -march=native"
@@ -91,12 +98,14 @@ while [ "$r" -le "$ROUNDS" ]; do
 	order=$(bench_rotate "$r" $queues)
 	say "round $r of $ROUNDS: $order"
 	for q in $order; do
-		run "$q" throughput --capacity 65536 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
-		[ "$q" = "$baseline" ] || run "$q" throughput --capacity 1024 --min-ms "$MIN_MS" --runs 1 --round "$r" --quiet
-		run "$q" latency --trips "$TRIPS" --runs 1 --round "$r" --quiet
+		for w in $waits; do
+			run "$q" throughput --capacity 65536 --min-ms "$MIN_MS" --runs 1 --round "$r" --wait "$w" --quiet
+			[ "$q" = "$baseline" ] || run "$q" throughput --capacity 1024 --min-ms "$MIN_MS" --runs 1 --round "$r" --wait "$w" --quiet
+			run "$q" latency --trips "$TRIPS" --runs 1 --round "$r" --wait "$w" --quiet
+		done
 		run "$q" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
 		if has_bulk "$q"; then
-			run "$q" bulk --min-ms "$BULK_MS" --runs 1 --round "$r" --quiet
+			run "$q" bulk --min-ms "$BULK_MS" --runs 1 --round "$r" --wait "$default_wait" --quiet
 		fi
 	done
 	r=$((r + 1))
@@ -111,8 +120,8 @@ done
 # ------------------------------------------------------------ results
 cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
 caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"
-awk -F, -v dir="$out" -v caption="$caption" -v subject="$subject" -v baseline="$baseline" \
-	-f "$top/common/bench/stats.awk" -f "$here/peers-table.awk" "$rows"
+awk -F, -v dir="$out" -v caption="$caption" -v subject="$subject" -v baseline="$baseline" -v waits="$waits" \
+	-f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" -f "$here/peers-table.awk" "$rows"
 
 bench_charts "$out" "$cpu_model, CPUs $(field cpus), $date_utc" "" \
 	"$here/peers-throughput.gp" "$here/peers-rtt.gp"

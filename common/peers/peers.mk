@@ -68,5 +68,8 @@ bench-peers-build: $(addprefix $(BENCH_DIR)/bench-,$(PEERS_STAGES) $(addsuffix -
 bench-peers: deps
 	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
-	@PEER_TABLE="$(PEER_TABLE)" sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(PEERS_STAGES)
+	@PEER_TABLE="$(PEER_TABLE)" PEERS_WAITS="$(PEERS_WAITS)" \
+		sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(PEERS_STAGES)
 PEERS_MODE ?= full
+# The wait policies every queue runs under, the default first (WAIT=... puts that one first).
+PEERS_WAITS ?= $(strip $(WAIT) $(filter-out $(WAIT),spin backoff batch))
