@@ -139,7 +139,7 @@ Test(stress, stage1_grows_while_the_consumer_runs, .timeout = 600)
 {
 	/* Start from one slot: the producer's growths race with the consumer's pops. */
 	spsc_queue *q = create_or_die(1);
-	stress_and_check(q, STRESS_ITEMS / 10, false);
+	stress_and_check(q, STRESS_ITEMS / 10, 0);
 	cr_assert_gt(spsc_growths(q), 0, "the buffer never grew");
 	spsc_destroy(q);
 }

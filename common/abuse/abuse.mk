@@ -7,30 +7,36 @@
 #
 #   make fuzz FUZZ_SECONDS=N   differential fuzzing against a model, N s a stage (30)
 #   make soak SOAK_SECONDS=N   two threads, random bursts, N s a stage (60)
-#   make model                 spin model-checks the stage 5 protocol, and its broken variants
+#   make model                 spin model-checks the stage 5 protocol (sc and weak memory), and its broken variants
+#   make model-quick           the same at the smaller capacities (about 20 s)
 #   make memcheck              valgrind over the single-thread tests of every stage
 #   make abuse-controls        planted bugs the fuzzer, the soak and memcheck must catch
 #   make soak-tsan             a short soak of every stage under ThreadSanitizer
 #   make driver-flags-test     hostile command lines for the benchmark driver
 #   make abuse-help            this list
 # `make test` runs abuse-controls, soak-tsan, driver-flags-test and the
-# model (under a minute together): TEST_EXTRA below.
+# model's short form (model-quick: every control, and the protocol at the
+# smaller capacities): TEST_EXTRA below.
 
-.PHONY: fuzz soak soak-tsan model memcheck abuse-controls memcheck-control driver-flags-test abuse-help \
+.PHONY: fuzz soak soak-tsan model model-quick memcheck abuse-controls memcheck-control size-control driver-flags-test abuse-help \
 	$(addprefix fuzz-,$(STAGES)) $(addprefix soak-,$(STAGES)) $(addprefix soak-tsan-,$(STAGES)) \
 	$(addprefix memcheck-,$(STAGES))
 
 # spin for the model; clang and its runtime libraries (libFuzzer) for the fuzzer.
 DEPS_PKGS  += spin clang libclang-rt-dev
-TEST_EXTRA += soak-tsan driver-flags-test abuse-controls model
+TEST_EXTRA += soak-tsan driver-flags-test abuse-controls model-quick
 
 ABUSE_SRC := $(TOP)/common/abuse
 ABUSE := $(BUILD)/abuse
 FUZZ_SECONDS      ?= 30
 SOAK_SECONDS      ?= 60
 SOAK_TSAN_SECONDS ?= 2
-# Spin's ring sizes; each is checked for safety and for livelock.
+# Spin's ring sizes: under sequential consistency each is checked for
+# safety and for livelock; under the weak memory model, for safety.
 MODEL_CAPS        ?= 1 2 4 8
+MODEL_WEAK_CAPS   ?= 1 2 4
+MODEL_QUICK_CAPS      ?= 1 2 4
+MODEL_QUICK_WEAK_CAPS ?= 1 2
 # Criterion workers under valgrind at once.
 MEMCHECK_JOBS     ?= 2
 
@@ -98,8 +104,11 @@ memcheck: deps
 
 # ---------------------------------------------------------------- model checking
 model: deps
-	@echo "== the stage 5 protocol under spin: capacities $(MODEL_CAPS), then the broken variants"
-	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_CAPS)"
+	@echo "== the stage 5 protocol under spin: sc at capacities $(MODEL_CAPS), weak at $(MODEL_WEAK_CAPS), then the controls"
+	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_CAPS)" "$(MODEL_WEAK_CAPS)"
+model-quick: deps
+	@echo "== the stage 5 protocol under spin (short form): sc at capacities $(MODEL_QUICK_CAPS), weak at $(MODEL_QUICK_WEAK_CAPS), then the controls"
+	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_QUICK_CAPS)" "$(MODEL_QUICK_WEAK_CAPS)"
 
 # ---------------------------------------------------------------- the benchmark driver's flags
 BENCH_MAIN_BINS := $(foreach s,$(STAGES),$(BENCH_DIR)/bench-$s)
@@ -120,6 +129,8 @@ driver-flags-test: $(BENCH_MAIN_BINS)
 #   leak        spsc_destroy forgets the slots (the fuzzer's leak check)
 #   bulk-wrap   spsc_try_pop_n forgets the second run of a wrapped batch
 #               (the fuzzer only: the soak moves items one at a time)
+#   no-clamp    spsc_size returns tail - head unclamped (the contract
+#               suite's third-thread size test: size-control below)
 # planted_catch_<bug>: what the fuzzer's report must say.
 PLANTED := stale-tail overfill leak bulk-wrap
 planted_catch_stale-tail := DIVERGENCE.*pop succeeded on an empty queue
@@ -151,4 +162,20 @@ $(MEMCHECK_CONTROL): $(TOP)/common/test/asan_control.c $(ABUSE_SRC)/abuse.mk
 memcheck-control: $(MEMCHECK_CONTROL)
 	@sh $(ABUSE_SRC)/memcheck-run.sh control $(ABUSE)/memcheck/control $< --jobs=1
 
-abuse-controls: $(addprefix fuzz-control-,$(PLANTED)) soak-control-stale-tail soak-control-overfill memcheck-control
+# The contract suite's spsc_size test, run by a third thread while both
+# sides move, must catch a size that lost its clamp.
+SIZE_CONTROL := $(ABUSE)/planted/contract/stage5-no-clamp
+$(SIZE_CONTROL): $(call planted_dir,no-clamp)/spsc.h
+$(eval $(call test_binary,$(SIZE_CONTROL),$(call planted_dir,no-clamp),$(call TEST_SRCS,stage5-waitfree),,$$(STRESS_ITEMS),$(CRIT_LINK)))
+# The race is a window of a few instructions: up to 5 runs of the two tests.
+size-control: $(SIZE_CONTROL)
+	@for run in 1 2 3 4 5; do \
+		out=$$($< --filter='stress/size_from_a_third_thread*' 2>&1); status=$$?; \
+		if [ $$status -ne 0 ] && echo "$$out" | grep -q 'spsc_size from a third thread gave'; then \
+			echo "== negative control: the contract suite caught spsc_size without its clamp (run $$run of at most 5), as it must:"; \
+			echo "$$out" | grep -o 'spsc_size from a third thread gave[^"]*' | head -n 1 | sed 's/^/   /'; exit 0; \
+		fi; \
+	done; echo "$$out" >&2; \
+	echo "== negative control FAILED: the third-thread spsc_size test passed a size without its clamp, 5 times" >&2; exit 1
+
+abuse-controls: $(addprefix fuzz-control-,$(PLANTED)) soak-control-stale-tail soak-control-overfill memcheck-control size-control

@@ -2,9 +2,14 @@
  * common/test/stress_main.c: the stress tests without Criterion, for
  * ThreadSanitizer (Criterion aborts under TSan: Snaipe/Criterion#274).
  *
- *   tsan-stageN [ITEMS]   runs capacities 1, 64 and 65536, ITEMS items each;
- *                         a queue with bulk operations (SPSC_HAS_BULK) runs
- *                         each capacity twice: item by item, then in batches
+ *   tsan-stageN [ITEMS]   runs capacities 1, 64 and 65536, ITEMS items each,
+ *                         item by item with a third thread sampling
+ *                         spsc_size; a queue with bulk operations
+ *                         (SPSC_HAS_BULK) runs each capacity again in batches
+ *
+ * Every wait in the stress code is bounded (STRESS_STALL_SECONDS), so a
+ * queue that never reports full, or never stops being full, fails here
+ * with what it was waiting for instead of hanging.
  *
  * Exits 0 when every run passes. TSan itself exits 66 on its first report
  * (TSAN_OPTIONS="halt_on_error=1 exitcode=66", set by the Makefile).
@@ -31,21 +36,24 @@ int main(int argc, char **argv)
 		        (unsigned long long)STRESS_ITEMS);
 		return 2;
 	}
+	/* Each capacity item by item with a third thread sampling spsc_size, then (queues with bulk operations) in batches. */
 #ifdef SPSC_HAS_BULK
-	const int modes = 2;
+	const unsigned modes[] = {STRESS_OBSERVE, STRESS_BULK};
 #else
-	const int modes = 1;
+	const unsigned modes[] = {STRESS_OBSERVE};
 #endif
-	for (size_t run = 0; run < modes * sizeof(caps) / sizeof(caps[0]); run++) {
-		size_t i = run % (sizeof(caps) / sizeof(caps[0]));
-		bool bulk = run >= sizeof(caps) / sizeof(caps[0]);
+	const size_t n_caps = sizeof(caps) / sizeof(caps[0]);
+	for (size_t run = 0; run < sizeof(modes) / sizeof(modes[0]) * n_caps; run++) {
+		size_t i = run % n_caps;
+		unsigned flags = modes[run / n_caps];
+		bool bulk = flags & STRESS_BULK;
 		char why[256];
 		spsc_queue *q = spsc_create(caps[i]);
 		if (q == NULL) {
 			perror("spsc_create");
 			return 1;
 		}
-		struct stress_result r = stress_run(q, items, bulk);
+		struct stress_result r = stress_run(q, items, flags);
 		bool ok = stress_ok(q, items, &r, why, sizeof(why));
 		printf("%s capacity %zu%s: %s: %llu items, %llu full hits, %llu empty hits%s%s\n", SPSC_STAGE_NAME,
 		       caps[i], bulk ? " (bulk)" : "", ok ? "ok" : "FAILED", (unsigned long long)r.moved,

@@ -114,13 +114,13 @@ Test(bulk, mixes_with_single_operations)
 /* In the stress suite, so that whatever skips the long two-thread runs (memcheck) skips these too. */
 Test(stress, bulk_capacity_1, .timeout = 600)
 {
-	stress(1, true);
+	stress(1, STRESS_BULK);
 }
 Test(stress, bulk_capacity_64, .timeout = 600)
 {
-	stress(64, true);
+	stress(64, STRESS_BULK);
 }
 Test(stress, bulk_capacity_65536, .timeout = 600)
 {
-	stress(65536, true);
+	stress(65536, STRESS_BULK);
 }

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <criterion/criterion.h>
 
@@ -61,15 +60,14 @@ Test(create, returns_an_empty_queue)
 	spsc_destroy(q);
 }
 
+/* NULL is a no-op: no crash (a crashed test fails), no allocation, and the next create still works. */
 Test(create, destroy_null_is_a_no_op)
 {
+	test_alloc_reset();
 	spsc_destroy(NULL);
-}
-
-Test(create, stage_name_is_set)
-{
-	cr_assert(sizeof(SPSC_STAGE_NAME) > sizeof("stage"), "SPSC_STAGE_NAME is empty");
-	cr_assert_eq(strncmp(SPSC_STAGE_NAME, "stage", 5), 0, "SPSC_STAGE_NAME is %s", SPSC_STAGE_NAME);
+	cr_assert_eq(test_alloc_count(), 0, "spsc_destroy(NULL) allocated");
+	spsc_queue *q = create_or_die(2);
+	spsc_destroy(q);
 }
 
 static void expect_create_error(size_t capacity, int err)
@@ -201,7 +199,8 @@ static void fill_and_drain(size_t requested, size_t expected_capacity)
 	if (bounded(q)) {
 		cr_assert_eq(cap, expected_capacity, "capacity(%zu) = %zu, expected %zu", requested, cap,
 		             expected_capacity);
-		while (spsc_try_push(q, item_of(n)))
+		/* At most one push past the capacity: a queue that never says full fails here, it does not hang. */
+		while (n <= cap && spsc_try_push(q, item_of(n)))
 			n++;
 		cr_assert_eq(n, cap, "%zu items fit in a queue of capacity %zu", n, cap);
 		cr_assert_not(spsc_try_push(q, item_of(n)), "push succeeded on a full queue");
@@ -314,57 +313,92 @@ Test(wrap, full_and_empty_are_exact_across_size_max)
 
 /* ------------------------------------------------------------ allocation after create */
 
+/*
+ * 1,000 laps from empty to full and back (bounded stages) count every
+ * allocation after create: there must be none. The unbounded stage 1 is
+ * filled to 64 x 1,000 items instead, and must have grown.
+ */
 Test(alloc, bounded_stages_allocate_nothing_after_create)
 {
 	spsc_queue *q = create_or_die(64);
+	uint64_t pushed = 0, popped = 0;
+
 	test_alloc_reset();
-	for (uint64_t i = 0; i < 100000; i++) {
-		if (!spsc_try_push(q, item_of(i)))
-			break;
-		if (i % 3 == 0) {
-			uint64_t v;
-			(void)spsc_try_pop(q, &v);
-		}
+	for (int lap = 0; lap < 1000; lap++) {
+		size_t fill = bounded(q) ? spsc_capacity(q) : 64;
+		for (size_t k = 0; k < fill; k++)
+			push_ok(q, pushed++);
+		if (bounded(q))
+			cr_assert_not(spsc_try_push(q, item_of(pushed)), "push succeeded on a full queue, lap %d", lap);
+		if (bounded(q) || lap == 999)
+			while (popped < pushed)
+				pop_expect(q, popped++);
 	}
+	pop_expect_empty(q);
 	size_t n = test_alloc_count();
 	if (bounded(q))
 		cr_assert_eq(n, 0, "a bounded queue allocated %zu times after create", n);
 	else
-		cr_assert_gt(n, 0, "the unbounded queue held 66667 items without growing");
+		cr_assert_gt(n, 0, "the unbounded queue held 64,000 items without growing");
 	spsc_destroy(q);
 }
 
 /* ------------------------------------------------------------ two threads */
 
 /* The machinery is in common/test/stress.c, shared with the ThreadSanitizer runner. */
-void stress_and_check(spsc_queue *q, uint64_t items, bool bulk)
+void stress_and_check(spsc_queue *q, uint64_t items, unsigned flags)
 {
 	char why[256];
-	struct stress_result r = stress_run(q, items, bulk);
+	struct stress_result r = stress_run(q, items, flags);
 
-	cr_log_info("%s capacity %zu%s: %llu items, %llu full hits, %llu empty hits", SPSC_STAGE_NAME, spsc_capacity(q),
-	            bulk ? " (bulk)" : "", (unsigned long long)r.moved, (unsigned long long)r.full_hits,
-	            (unsigned long long)r.empty_hits);
+	cr_log_info("%s capacity %zu%s%s: %llu items, %llu full hits, %llu empty hits, %llu size samples",
+	            SPSC_STAGE_NAME, spsc_capacity(q), (flags & STRESS_BULK) ? " (bulk)" : "",
+	            (flags & STRESS_OBSERVE) ? " (observed)" : "", (unsigned long long)r.moved,
+	            (unsigned long long)r.full_hits, (unsigned long long)r.empty_hits,
+	            (unsigned long long)r.size_samples);
 	cr_assert(stress_ok(q, items, &r, why, sizeof(why)), "%s", why);
+	if (flags & STRESS_OBSERVE)
+		cr_assert_gt(r.size_samples, 0, "the third thread never sampled spsc_size");
 }
 
-/* bulk: through spsc_try_push_n / spsc_try_pop_n (queues with SPSC_HAS_BULK; test_bulk.c). */
-void stress(size_t capacity, bool bulk)
+/* flags: STRESS_BULK (queues with SPSC_HAS_BULK; test_bulk.c), STRESS_OBSERVE. */
+void stress(size_t capacity, unsigned flags)
 {
 	spsc_queue *q = create_or_die(capacity);
-	stress_and_check(q, STRESS_ITEMS, bulk);
+	stress_and_check(q, STRESS_ITEMS, flags);
 	spsc_destroy(q);
 }
 
 Test(stress, capacity_1, .timeout = 600)
 {
-	stress(1, false);
+	stress(1, 0);
 }
 Test(stress, capacity_64, .timeout = 600)
 {
-	stress(64, false);
+	stress(64, 0);
 }
 Test(stress, capacity_65536, .timeout = 600)
 {
-	stress(65536, false);
+	stress(65536, 0);
+}
+
+/*
+ * spsc_size from any thread (common/CONTRACT.md): a third thread samples it
+ * while both sides run, and every sample must be one that could be true.
+ * Capacity 1 and 64: small rings, where both counters move all the time.
+ * A tenth of the items: three threads share two cores here.
+ */
+static void observed(size_t capacity)
+{
+	spsc_queue *q = create_or_die(capacity);
+	stress_and_check(q, STRESS_ITEMS / 10, STRESS_OBSERVE);
+	spsc_destroy(q);
+}
+Test(stress, size_from_a_third_thread_capacity_1, .timeout = 600)
+{
+	observed(1);
+}
+Test(stress, size_from_a_third_thread_capacity_64, .timeout = 600)
+{
+	observed(64);
 }
