@@ -15,7 +15,7 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Every tool in common/ finds what it shares here, and the queue through -I<its folder>.
 COMMON_INC := -I$(TOP)/common/support -I$(TOP)/common/test
 
-.PHONY: all help deps diff format format-check clean
+.PHONY: all help deps format format-check clean
 
 all: $(addprefix $(BUILD)/test/,$(STAGES)) $(addprefix $(BUILD)/tsan/,$(STAGES))
 
@@ -31,6 +31,7 @@ help:
 	@echo 'make asan            every test of every stage under AddressSanitizer + UBSan'
 	@echo 'make demo-race       show ThreadSanitizer catching the deliberately broken stage 3'
 	@echo 'make diff STAGE=N    stage N against stage N-1, the lesson of stage N'
+	@echo 'make asm, diff-asm, layout STAGE=N; make figures   the machine code, the cache lines, the diagrams (make read-help)'
 	@echo 'make variants        the one-change copies of the stages (seq_cst, broken publish, ...) in build/variants/'
 	@echo 'make format          clang-format every C file in place (format-check: only check)'
 	@echo 'make fuzz, soak, model, memcheck   the stages under attack (make abuse-help lists them)'
@@ -45,23 +46,6 @@ help:
 DEPS_PKGS := libcriterion-dev pkg-config gnuplot-nox valgrind patch
 deps:
 	@sh $(TOP)/common/support/deps.sh $(DEPS_PKGS)
-
-# ---------------------------------------------------------------- reading the ladder
-# The lesson is the header: stage N's spsc.h against stage N-1's, N counted
-# in STAGES. Any other file that differs (the stage's own tests, an
-# extension header beside spsc.h) is named; FILES=all shows everything.
-diff:
-	@case "$(STAGE)" in ''|*[!0-9]*) ok=no ;; *) ok=$$([ "$(STAGE)" -ge 2 ] && [ "$(STAGE)" -le $(words $(STAGES)) ] && echo yes) ;; esac; \
-	 [ "$$ok" = yes ] || { echo "usage: make diff STAGE=N [FILES=all]  (N = 2..$(words $(STAGES)): the Nth stage of STAGES against the one before)" >&2; exit 2; }
-	@cd $(TOP) && prev=$$(echo $(STAGES) | cut -d' ' -f$$(($(STAGE) - 1))); \
-	 cur=$$(echo $(STAGES) | cut -d' ' -f$(STAGE)); \
-	 if [ "$(FILES)" = all ]; then what="$$prev $$cur"; else what="$$prev/spsc.h $$cur/spsc.h"; fi; \
-	 git --no-pager diff --no-index --color=auto $$what; status=$$?; \
-	 [ "$(FILES)" = all ] || git --no-pager diff --no-index --name-status "$$prev" "$$cur" | \
-		awk -v prev="$$prev" -v cur="$$cur" '$$NF !~ /\/spsc\.h$$/ { f = $$NF; sub(/^[^\/]*\//, "", f); \
-			print "   also differs: " f ($$1 == "A" ? " (only in " cur ")" : $$1 == "D" ? " (only in " prev ")" : "") \
-				" (make diff STAGE=$(STAGE) FILES=all)" }'; \
-	 [ $$status -le 1 ]
 
 FORMAT_FILES = $(wildcard $(TOP)/common/*/*.c $(TOP)/common/*/*.h \
 	$(TOP)/common/peers/*.hpp $(TOP)/common/peers/*/*.c $(TOP)/common/peers/*/*.h $(TOP)/common/peers/*/*.cpp \
@@ -81,3 +65,4 @@ include $(TOP)/common/test/test.mk
 include $(TOP)/common/bench/bench.mk
 include $(TOP)/common/peers/peers.mk
 include $(TOP)/common/abuse/abuse.mk
+include $(TOP)/common/read/read.mk
