@@ -53,13 +53,17 @@ bench: $(BENCH_BINS)
 # ---------------------------------------------------------------- experiments
 # make bench-experiments: the variants the notes measure (common/bench/experiments.sh),
 # each about a named stage. name:stage:patch:flags, one per build; "-" for none.
+# (The counting builds of two stage 5 layouts, beside and private-tail, are
+# built for chapter 5's exercises and not run by the script.)
 EXP_BUILDS := \
 	stage3-atomics-seq-cst:stage3-atomics:seq-cst:- stage5-waitfree-seq-cst:stage5-waitfree:seq-cst:- \
 	stage4-cache-padded-line128:stage4-cache-padded:-:-DSPSC_CACHE_LINE=128 \
 	stage5-waitfree-line128:stage5-waitfree:-:-DSPSC_CACHE_LINE=128 \
 	stage1-mutex-count:stage1-mutex:-:-DBENCH_COUNT stage2-ring-count:stage2-ring:-:-DBENCH_COUNT \
 	stage3-atomics-count:stage3-atomics:-:-DBENCH_COUNT stage4-cache-padded-count:stage4-cache-padded:-:-DBENCH_COUNT \
-	stage5-waitfree-count:stage5-waitfree:-:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS
+	stage5-waitfree-count:stage5-waitfree:-:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS \
+	stage5-waitfree-beside-count:stage5-waitfree:beside:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS \
+	stage5-waitfree-private-tail-count:stage5-waitfree:private-tail:-DBENCH_COUNT@-DBENCH_COUNT_RELOADS
 exp_field = $(word $2,$(subst :, ,$1))
 # The folder of a build's headers: the stage, or its patched variant.
 exp_dir = $(if $(filter -,$(call exp_field,$1,3)),$(TOP)/$(call exp_field,$1,2),$(call variant_dir,$(call exp_field,$1,2),$(call exp_field,$1,3)))
