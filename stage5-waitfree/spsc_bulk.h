@@ -3,7 +3,7 @@
  *
  * Not a rung of the ladder: include it after (or instead of) spsc.h when
  * you want it; the tests, the fuzzer and the benchmark driver do, wherever
- * a stage has this file (common/support/queue.h). notes/06-beyond.md
+ * a stage has this file (common/support/queue.h). notes/07-peers.md
  * measures it; common/CONTRACT.md states its contract.
  *
  * The same protocol as spsc_try_push and spsc_try_pop, with one
