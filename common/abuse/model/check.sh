@@ -80,7 +80,7 @@ control() {
 	# shellcheck disable=SC2086
 	(cd "$dir" && spin -t -p $1 model.pml >counterexample.txt 2>&1)
 	steps=$(sed -n 's/^spin: trail ends after \([0-9]*\) steps$/\1/p' "$dir/counterexample.txt")
-	echo "== model control $mm $name: caught, as it must be: ${found#pan:1: } ($steps steps, after $(stats "$dir"): $dir/counterexample.txt)"
+	echo "== model control $mm $name: caught, as it must be: ${found#pan:1: } ($steps steps, after $(stats "$dir"): ${dir#"$PWD/"}/counterexample.txt)"
 }
 
 for cap in $sc_caps; do
