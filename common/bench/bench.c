@@ -48,11 +48,7 @@
 #else
 #define BENCH_HAS_BULK "no"
 #endif
-#ifdef __clang__
-#define BENCH_COMPILER "clang " __clang_version__
-#else
-#define BENCH_COMPILER "gcc " __VERSION__
-#endif
+#include "compiler.h" /* BENCH_COMPILER */
 
 /* Never a sequence number: tells the consumer the run is over. */
 #define END_OF_RUN UINT64_MAX
