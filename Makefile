@@ -66,3 +66,5 @@ include $(TOP)/common/bench/bench.mk
 include $(TOP)/common/peers/peers.mk
 include $(TOP)/common/abuse/abuse.mk
 include $(TOP)/common/read/read.mk
+include $(TOP)/common/ipc/ipc.mk
+include $(TOP)/common/wait/wait.mk

@@ -11,6 +11,7 @@
 #                    negative control and make demo-race
 #   private, ownline, padslots   stage 5 layouts: bench-stage5-variants
 #   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
+#                    (planted-shm-*: ipc-test, common/ipc/ipc.mk)
 #
 #   make variants    makes every variant and lists them
 

@@ -1,0 +1,110 @@
+# common/ipc/ipc.mk: stage 5's ring between two processes
+# (stage5-waitfree/spsc_shm.h), included by the top Makefile. Uses its TOP,
+# BUILD, CC, WARN, COMMON_INC and the deps target; test.mk's TEST_CFLAGS,
+# ASAN_FLAGS and SANITIZED; abuse.mk's FUZZ_CC, FUZZ_CFLAGS and FUZZ_RUN;
+# bench.mk's BENCH_OPT; variants.mk's variant_dir.
+#
+#   make ipc-test             the kill test, the hostile tests, a short fuzz, and their negative controls
+#   make ipc-kill             SIGKILL a producer at random points, IPC_KILLS times (100)
+#   make ipc-kill-control     the kill test must catch a producer that publishes a slot it never wrote
+#   make ipc-hostile          hostile segments and a hostile peer, under ASan + UBSan
+#   make ipc-hostile-control  the hostile tests must catch a consumer that masks with the segment's capacity
+#   make fuzz-ipc FUZZ_IPC_SECONDS=N   libFuzzer on spsc_shm_attach (10 s)
+#   make fuzz-ipc-control     the fuzzer must catch an attach that reads a header the file is too short for
+#   make demo-ipc [IPC_ARGS=...] [IPC_RECORD=1]   processes, threads and Boost message_queue: throughput, round trip
+#   make diff-shm             spsc_shm.h against stage 5's spsc.h
+#   make ipc-help             this list
+# `make test` runs ipc-test: TEST_EXTRA below.
+
+.PHONY: ipc-test ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control demo-ipc diff-shm \
+	ipc-help
+
+# The Boost adapter of the demo: g++ and Boost.Interprocess (header-only).
+DEPS_PKGS  += libboost-dev g++
+TEST_EXTRA += ipc-test
+
+IPC_SRC  := $(TOP)/common/ipc
+IPC      := $(BUILD)/ipc
+SHM_DIR  := $(TOP)/stage5-waitfree
+IPC_KILLS        ?= 100
+FUZZ_IPC_SECONDS ?= 10
+IPC_INC  := $(COMMON_INC) -I$(IPC_SRC)
+# What every binary here depends on, besides its source and the queue folder's headers.
+IPC_DEPS := $(wildcard $(TOP)/common/support/*.h) $(IPC_SRC)/guard.h $(IPC_SRC)/ipc.mk
+
+# $(call ipc_binary,output,source,queue folder,flags)
+define ipc_binary
+$1: $2 $3/spsc_shm.h $3/spsc.h $(IPC_DEPS)
+	@mkdir -p $$(@D)
+	$$(CC) $4 -I$3 $(IPC_INC) -o $$@ $2
+endef
+SHM_SKIP := $(call variant_dir,stage5-waitfree,planted-shm-skip)
+SHM_MASK := $(call variant_dir,stage5-waitfree,planted-shm-shared-mask)
+$(eval $(call ipc_binary,$(IPC)/kill,$(IPC_SRC)/test_shm_kill.c,$(SHM_DIR),$$(TEST_CFLAGS)))
+$(eval $(call ipc_binary,$(IPC)/hostile,$(IPC_SRC)/test_shm_hostile.c,$(SHM_DIR),$$(TEST_CFLAGS) $$(ASAN_FLAGS)))
+$(eval $(call ipc_binary,$(IPC)/planted/kill-skip,$(IPC_SRC)/test_shm_kill.c,$(SHM_SKIP),$$(TEST_CFLAGS)))
+$(eval $(call ipc_binary,$(IPC)/planted/hostile-shared-mask,$(IPC_SRC)/test_shm_hostile.c,$(SHM_MASK),$$(TEST_CFLAGS) $$(ASAN_FLAGS)))
+$(SHM_SKIP)/spsc_shm.h: $(SHM_SKIP)/spsc.h
+$(SHM_MASK)/spsc_shm.h: $(SHM_MASK)/spsc.h
+
+ipc-help:
+	@sed -n '/^#   make/s/^#   //p' $(IPC_SRC)/ipc.mk
+
+ipc-kill: $(IPC)/kill
+	@echo "== spsc_shm.h: $(IPC_KILLS) producers SIGKILLed at random points; the consumer checks every item and must see each death"
+	@$< $(IPC_KILLS)
+ipc-kill-control: $(IPC)/planted/kill-skip
+	@out=$$($< 100 2>&1); status=$$?; \
+	if [ $$status -eq 1 ] && echo "$$out" | grep -q 'kill test: FAILED at kill [0-9]*: '; then \
+		echo "== negative control: the kill test caught the planted bug shm-skip, as it must:"; echo "   $$out"; \
+	else echo "$$out" >&2; echo "== negative control FAILED: the kill test passed a producer that publishes unwritten slots (exit $$status)" >&2; exit 1; fi
+ipc-hostile: $(IPC)/hostile
+	@echo "== spsc_shm.h: hostile segments and a hostile peer, under AddressSanitizer + UBSan"
+	@$(SANITIZED) clean $<
+ipc-hostile-control: $(IPC)/planted/hostile-shared-mask
+	@$(SANITIZED) report 'SEGV on unknown address|FAILED' $<
+
+# ---------------------------------------------------------------- fuzzing spsc_shm_attach
+# $(call ipc_fuzz_binary,output,queue folder)
+define ipc_fuzz_binary
+$1: $(IPC_SRC)/fuzz_attach.c $2/spsc_shm.h $2/spsc.h $(IPC_DEPS)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$2 $(IPC_INC) -o $$@ $(IPC_SRC)/fuzz_attach.c
+endef
+SHM_SHORT := $(call variant_dir,stage5-waitfree,planted-shm-short-header)
+$(SHM_SHORT)/spsc_shm.h: $(SHM_SHORT)/spsc.h
+$(eval $(call ipc_fuzz_binary,$(IPC)/fuzz-attach,$(SHM_DIR)))
+$(eval $(call ipc_fuzz_binary,$(IPC)/planted/fuzz-attach-short-header,$(SHM_SHORT)))
+fuzz-ipc: $(IPC)/fuzz-attach
+	@echo "== spsc_shm_attach: fuzzing the segment's size and bytes against the contract's rules, $(FUZZ_IPC_SECONDS) s"
+	@$(FUZZ_RUN) clean $(FUZZ_IPC_SECONDS) $< $(IPC)/fuzz-attach.work $(IPC_SRC)/fuzz-corpus
+# From an empty corpus, as abuse.mk's controls: the fuzzer must find the bug within 10 s.
+fuzz-ipc-control: $(IPC)/planted/fuzz-attach-short-header
+	@rm -rf $<.work
+	@$(FUZZ_RUN) 'control=DIVERGENCE: .*the model says 90' 10 $< $<.work
+
+ipc-test: ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control
+
+# ---------------------------------------------------------------- the demo
+IPC_DEMO_CXX := g++
+IPC_DEMO_FLAGS := $(BENCH_OPT) -pthread
+$(IPC)/demo-shm: $(IPC_SRC)/demo_ipc.c $(IPC_SRC)/demo_driver.h $(SHM_DIR)/spsc_shm.h $(SHM_DIR)/spsc.h $(IPC_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(IPC_DEMO_FLAGS) $(WARN) -I$(SHM_DIR) $(IPC_INC) -o $@ $<
+# Boost twice: spinning on try_send/try_receive as spsc_shm.h does, and blocking in send/receive.
+$(IPC)/demo-boost $(IPC)/demo-boost-blocking: $(IPC_SRC)/demo_boost.cpp $(IPC_SRC)/demo_driver.h $(IPC_DEPS)
+	@mkdir -p $(@D)
+	$(IPC_DEMO_CXX) $(IPC_DEMO_FLAGS) -std=c++17 -Wall -Wextra -Wpedantic -Werror $(if $(findstring blocking,$(@F)),-DDEMO_BOOST_BLOCKING) \
+		$(IPC_INC) -o $@ $< -lrt
+# IPC_ARGS: the driver's options (make demo-ipc IPC_ARGS='--runs 3'); IPC_RECORD=1: also into notes/results/latest/ipc.md.
+IPC_ARGS   ?=
+IPC_RECORD ?=
+demo-ipc: deps
+	@$(MAKE) --no-print-directory $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking
+	@DEMO_COMPILER="$$($(CC) --version | head -n 1); Boost side: $$($(IPC_DEMO_CXX) --version | head -n 1)" \
+		DEMO_FLAGS="$(IPC_DEMO_FLAGS)" \
+		sh $(IPC_SRC)/demo-ipc.sh $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking $(IPC_ARGS) \
+		$(if $(IPC_RECORD),--record $(TOP)/notes/results/latest/ipc.md)
+
+diff-shm:
+	@diff -u $(SHM_DIR)/spsc.h $(SHM_DIR)/spsc_shm.h; test $$? -le 1

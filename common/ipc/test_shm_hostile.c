@@ -1,0 +1,270 @@
+/*
+ * common/ipc/test_shm_hostile.c: spsc_shm.h against hostile segments and a
+ * hostile peer. Built with AddressSanitizer + UBSan by common/ipc/ipc.mk
+ * (`make ipc-hostile`, part of `make test`).
+ *
+ * Before attach, a segment that is wrong in any way must be refused with
+ * the documented errno value and nothing mapped: wrong sizes, magic,
+ * version, slot offset, capacity, recorded size, an unsealed file, a file
+ * that is not a memfd, a closed fd, counters more than a capacity apart.
+ *
+ * After attach, a peer may write anything into the segment. What is
+ * promised: no access outside the slots this side validated, and a side's
+ * own position never moves but by its own calls. What is not: the items
+ * (a peer that moves tail ahead makes the consumer read garbage, within the
+ * slots) and progress (a peer that moves head past tail makes the producer
+ * refuse for ever). Counters more than a capacity apart are refused and
+ * reported by spsc_shm_peer_corrupt. To make any stray access fault, the
+ * page after each mapping is reserved PROT_NONE where it is free.
+ *
+ * A check that cannot fail proves nothing: the first case (a good segment)
+ * must attach, and each refusal is compared with its exact errno value.
+ */
+#define _GNU_SOURCE 1
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guard.h"
+#include "spsc_shm.h"
+
+static unsigned checks, failures;
+
+#define CHECK(cond, ...)                                                                                               \
+	do {                                                                                                           \
+		checks++;                                                                                              \
+		if (!(cond)) {                                                                                         \
+			failures++;                                                                                    \
+			fprintf(stderr, "hostile: FAILED line %d: ", __LINE__);                                        \
+			fprintf(stderr, __VA_ARGS__);                                                                  \
+			fputc('\n', stderr);                                                                           \
+		}                                                                                                      \
+	} while (0)
+
+/* A header as spsc_shm_create writes it, for a capacity. */
+struct fields {
+	uint64_t magic, version, capacity, offset, recorded, head, tail;
+};
+
+static struct fields good(uint64_t capacity)
+{
+	return (struct fields){SPSC_SHM_MAGIC,
+	                       SPSC_SHM_VERSION,
+	                       capacity,
+	                       SPSC_SHM_SLOTS_OFFSET,
+	                       spsc_shm_segment_size(capacity),
+	                       0,
+	                       0};
+}
+
+/* A sealed memfd of `size` bytes holding f's header (as much of it as fits). */
+static int segment(const struct fields *f, uint64_t size, bool seal)
+{
+	int fd = memfd_create("hostile", MFD_ALLOW_SEALING);
+	unsigned char buf[SPSC_SHM_SLOTS_OFFSET];
+
+	if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
+		perror("hostile: memfd");
+		exit(1);
+	}
+	memset(buf, 0, sizeof buf);
+	uint64_t words[5] = {f->magic, f->version, f->capacity, f->offset, f->recorded};
+	memcpy(buf, words, sizeof words);
+	memcpy(buf + offsetof(struct spsc_shm_segment, head), &f->head, 8);
+	memcpy(buf + offsetof(struct spsc_shm_segment, tail), &f->tail, 8);
+	size_t n = size < sizeof buf ? (size_t)size : sizeof buf;
+	if (pwrite(fd, buf, n, 0) != (ssize_t)n || (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)) {
+		perror("hostile: write the segment");
+		exit(1);
+	}
+	return fd;
+}
+
+static int try_attach(const struct fields *f, uint64_t size, bool seal, enum spsc_shm_role role)
+{
+	spsc_shm h;
+	int fd = segment(f, size, seal);
+	int err = spsc_shm_attach(&h, fd, role);
+
+	if (err != 0 && h.seg != NULL)
+		CHECK(false, "a refused attach left a mapping");
+	if (err == 0)
+		spsc_shm_detach(&h);
+	close(fd);
+	return err;
+}
+
+static void refused(const char *what, const struct fields *f, uint64_t size, int want)
+{
+	int err = try_attach(f, size, true, SPSC_SHM_CONSUMER);
+	int err2 = try_attach(f, size, true, SPSC_SHM_PRODUCER);
+	CHECK(err == want && err2 == want, "%s: attach gave %s / %s, expected %s", what, strerror(err), strerror(err2),
+	      strerror(want));
+}
+
+static void before_attach(void)
+{
+	struct fields f = good(64);
+	uint64_t size = spsc_shm_segment_size(64);
+
+	CHECK(try_attach(&f, size, true, SPSC_SHM_CONSUMER) == 0, "a good segment was refused");
+	refused("empty file", &f, 0, EMSGSIZE);
+	refused("smaller than the header", &f, SPSC_SHM_SLOTS_OFFSET - 1, EMSGSIZE);
+	refused("header only", &f, SPSC_SHM_SLOTS_OFFSET, EMSGSIZE);
+	refused("one slot short", &f, size - 8, EMSGSIZE);
+	refused("one slot long", &f, size + 8, EMSGSIZE);
+	f = good(64), f.recorded = size - 8;
+	refused("a file one slot short of what it records", &f, size - 8, EMSGSIZE);
+	f = good(64), f.magic ^= 1;
+	refused("wrong magic", &f, size, EINVAL);
+	f = good(64), f.version = 2;
+	refused("wrong version", &f, size, EINVAL);
+	f = good(64), f.offset = 64;
+	refused("slot offset inside the header", &f, size, EINVAL);
+	static const uint64_t bad_caps[] = {0, 3, 63, 65, UINT64_MAX, UINT64_C(1) << 63, SPSC_SHM_MAX_CAPACITY * 2};
+	for (size_t i = 0; i < sizeof bad_caps / sizeof bad_caps[0]; i++) {
+		f = good(64), f.capacity = bad_caps[i];
+		refused("a bad capacity", &f, size, EINVAL);
+	}
+	f = good(64), f.capacity = 128;
+	refused("capacity too large for the segment", &f, size, EMSGSIZE);
+	f = good(64), f.capacity = 32;
+	refused("capacity too small for the segment", &f, size, EMSGSIZE);
+	f = good(64), f.capacity = SPSC_SHM_MAX_CAPACITY, f.recorded = size;
+	refused("the largest capacity in a small segment", &f, size, EMSGSIZE);
+	f = good(64), f.tail = 65;
+	refused("tail more than a capacity ahead", &f, size, ENOTRECOVERABLE);
+	f = good(64), f.head = 1;
+	refused("head ahead of tail", &f, size, ENOTRECOVERABLE);
+	f = good(64), f.head = UINT64_MAX - 3, f.tail = 60; /* 64 held, across the wrap: fine */
+	CHECK(try_attach(&f, size, true, SPSC_SHM_CONSUMER) == 0, "a full ring across the counters' wrap was refused");
+
+	f = good(64);
+	CHECK(try_attach(&f, size, false, SPSC_SHM_CONSUMER) == EPERM,
+	      "an unsealed segment was not refused with EPERM");
+	CHECK(try_attach(&f, size, true, (enum spsc_shm_role)3) == EINVAL, "a bad role was not refused with EINVAL");
+	int pipefd[2];
+	spsc_shm h;
+	CHECK(pipe(pipefd) == 0, "pipe");
+	CHECK(spsc_shm_attach(&h, pipefd[0], SPSC_SHM_CONSUMER) == ENOTSUP, "a pipe was not refused with ENOTSUP");
+	close(pipefd[0]);
+	close(pipefd[1]);
+	CHECK(spsc_shm_attach(&h, pipefd[0], SPSC_SHM_CONSUMER) == EBADF, "a closed fd was not refused with EBADF");
+	spsc_shm_detach(&h); /* a refused handle: a no-op */
+	CHECK(spsc_shm_create(0) < 0 && errno == EINVAL, "create(0) did not fail with EINVAL");
+	CHECK(spsc_shm_create(SPSC_SHM_MAX_CAPACITY + 1) < 0 && errno == EINVAL,
+	      "create(too large) did not fail with EINVAL");
+}
+
+/*
+ * Both sides of a fresh ring of `cap` in this process, its counters at
+ * `start` (a high start makes an index that escaped the mask land far
+ * outside the mapping), each with a guard page after its mapping.
+ */
+static void pair(uint64_t cap, uint64_t start, spsc_shm *p, spsc_shm *c)
+{
+	int fd = spsc_shm_create(cap);
+
+	CHECK(fd >= 0, "create(%llu): %s", (unsigned long long)cap, strerror(errno));
+	struct spsc_shm_segment *seg =
+	        mmap(NULL, (size_t)spsc_shm_segment_size(cap), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(seg != MAP_FAILED, "mmap: %s", strerror(errno));
+	atomic_store(&seg->head, start);
+	atomic_store(&seg->tail, start);
+	munmap(seg, (size_t)spsc_shm_segment_size(cap));
+	CHECK(spsc_shm_attach(p, fd, SPSC_SHM_PRODUCER) == 0, "producer attach");
+	CHECK(spsc_shm_attach(c, fd, SPSC_SHM_CONSUMER) == 0, "consumer attach");
+	close(fd);
+	/* Left in place until the process exits: a few pages. */
+	(void)guard_after(p->seg, p->map_size);
+	(void)guard_after(c->seg, c->map_size);
+}
+
+/* n pushes and pops in bursts, items checked when `exact`; returns the items popped. */
+static uint64_t churn(spsc_shm *p, spsc_shm *c, unsigned n, bool exact, uint64_t *next_push, uint64_t *next_pop)
+{
+	uint64_t popped = 0, v;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (i % 7 < 4) {
+			if (spsc_shm_try_push(p, *next_push))
+				++*next_push;
+		} else if (spsc_shm_try_pop(c, &v)) {
+			CHECK(!exact || v == *next_pop, "popped %llu, expected %llu", (unsigned long long)v,
+			      (unsigned long long)*next_pop);
+			++*next_pop;
+			popped++;
+		}
+	}
+	return popped;
+}
+
+static void after_attach(void)
+{
+	spsc_shm p, c;
+	uint64_t np = 0, nc = 0;
+
+	/* The capacity, offset, size and magic rewritten: ignored, items still exact. */
+	pair(64, UINT64_C(1) << 40, &p, &c);
+	atomic_store(&p.seg->capacity, UINT64_MAX);
+	atomic_store(&p.seg->slots_offset, UINT64_C(1) << 40);
+	atomic_store(&p.seg->segment_size, 1);
+	atomic_store(&p.seg->magic, 0);
+	CHECK(churn(&p, &c, 700, true, &np, &nc) > 100, "a rewritten header stopped the ring");
+	CHECK(spsc_shm_capacity(&p) == 64 && spsc_shm_capacity(&c) == 64, "the private capacity moved");
+	spsc_shm_detach(&p);
+	spsc_shm_detach(&c);
+
+	/* The consumer's own head rewritten by the peer: it keeps its private position. */
+	pair(8, UINT64_MAX - 50, &p, &c);
+	np = nc = 0;
+	churn(&p, &c, 100, true, &np, &nc);
+	atomic_store(&c.seg->head, UINT64_C(1) << 50);
+	churn(&p, &c, 300, true, &np, &nc);
+	CHECK(nc > 100, "the consumer stopped after its head was rewritten");
+
+	/* tail a little ahead (within the capacity): garbage items, in bounds. */
+	atomic_store(&c.seg->tail, c.own + 5);
+	uint64_t v;
+	unsigned got = 0;
+	while (got < 20 && spsc_shm_try_pop(&c, &v))
+		got++;
+	CHECK(got <= 8, "popped %u items from a ring of 8", got);
+	/* tail far ahead: refused and reported, never read. */
+	atomic_store(&c.seg->tail, c.own + (UINT64_C(1) << 40));
+	c.other_cache = c.own; /* as after a drain: the next pop reloads */
+	CHECK(!spsc_shm_try_pop(&c, &v) && spsc_shm_peer_corrupt(&c), "a tail 2^40 ahead was not refused");
+	/* head past the producer's tail: the producer refuses, and says why. */
+	atomic_store(&p.seg->head, p.own + 100);
+	p.other_cache = p.own - 8; /* as when it last saw a full ring: the next push reloads */
+	CHECK(!spsc_shm_try_push(&p, 1) && spsc_shm_peer_corrupt(&p), "a head ahead of tail was not refused");
+	/* And a few hundred more operations on the wrecked ring, with random counters: never out of bounds. */
+	unsigned rng = 1;
+	for (unsigned i = 0; i < 400; i++) {
+		if (i % 50 == 0) {
+			atomic_store(&p.seg->tail, ((uint64_t)rand_r(&rng) << 33) ^ (uint64_t)rand_r(&rng));
+			atomic_store(&p.seg->head, ((uint64_t)rand_r(&rng) << 33) ^ (uint64_t)rand_r(&rng));
+			atomic_store(&p.seg->capacity, (uint64_t)rand_r(&rng) << 20);
+			p.other_cache = (uint64_t)rand_r(&rng); /* as if the peer had fooled an earlier reload */
+			c.other_cache = c.own + 1 + (uint64_t)rand_r(&rng) % 8;
+		}
+		churn(&p, &c, 1, false, &np, &nc);
+		(void)spsc_shm_try_pop(&c, &v);
+	}
+	spsc_shm_detach(&p);
+	spsc_shm_detach(&c);
+}
+
+int main(void)
+{
+	before_attach();
+	after_attach();
+	if (failures != 0) {
+		fprintf(stderr, "hostile: %u of %u checks FAILED\n", failures, checks);
+		return 1;
+	}
+	printf("hostile: %u checks passed: every bad segment refused with its errno value, nothing mapped; "
+	       "a rewritten header ignored; counters a peer moved kept every access inside the slots\n",
+	       checks);
+	return 0;
+}
