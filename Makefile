@@ -27,6 +27,8 @@ help:
 	@echo 'make bench-experiments  orderings, padding, reload and futex counts the notes quote'
 	@echo 'make bench-peers     stage 5 beside ck_ring, Boost.Lockfree, moodycamel, DPDK (installs them)'
 	@echo 'make bench-stage5-variants  stage 5 with one change at a time: what makes it fast or slow'
+	@echo 'make bench-wait      stage 5 extension spsc_wait.h: fence vs membarrier vs moodycamel (targets: common/wait/wait.mk)'
+	@echo 'make demo-ipc        stage 5 extension spsc_shm.h: two processes beside two threads and Boost message_queue (make ipc-help)'
 	@echo 'make tsan            stress tests of every stage under ThreadSanitizer'
 	@echo 'make asan            every test of every stage under AddressSanitizer + UBSan'
 	@echo 'make demo-race       show ThreadSanitizer catching the deliberately broken stage 3'
