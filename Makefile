@@ -15,43 +15,55 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Every tool in common/ finds what it shares here, and the queue through -I<its folder>.
 COMMON_INC := -I$(TOP)/common/support -I$(TOP)/common/test
 
-.PHONY: all help deps format format-check clean
+.PHONY: all help deps deps-check check check-lint format format-check clean
 
 all: $(addprefix $(BUILD)/test/,$(STAGES)) $(addprefix $(BUILD)/tsan/,$(STAGES))
 
 help:
-	@echo 'make test            deps, then every stage: contract + stage tests, tsan, asan, the attacks, negative controls'
-	@echo 'make bench-all       deps, then the progression benchmark into notes/results/latest/'
-	@echo 'make bench-quick     the same pipeline on small sizes (under a minute)'
-	@echo 'make bench-record    promote notes/results/latest/ into the reference and the README tables'
-	@echo 'make bench-experiments  orderings, padding, reload and futex counts the notes quote'
-	@echo 'make bench-peers     stage 5 beside ck_ring, Boost.Lockfree, moodycamel, DPDK (installs them)'
-	@echo 'make bench-stage5-variants  stage 5 with one change at a time: what makes it fast or slow'
-	@echo 'make bench-wait      stage 5 extension spsc_wait.h: fence vs membarrier vs moodycamel (targets: common/wait/wait.mk)'
-	@echo 'make demo-ipc        stage 5 extension spsc_shm.h: two processes beside two threads and Boost message_queue (make ipc-help)'
-	@echo 'make tsan            stress tests of every stage under ThreadSanitizer'
-	@echo 'make asan            every test of every stage under AddressSanitizer + UBSan'
-	@echo 'make demo-race       show ThreadSanitizer catching the deliberately broken stage 3'
-	@echo 'make diff STAGE=N    stage N against stage N-1, the lesson of stage N'
-	@echo 'make asm, diff-asm, layout STAGE=N; make figures   the machine code, the cache lines, the diagrams (make read-help)'
-	@echo 'make variants        the one-change copies of the stages (seq_cst, broken publish, ...) in build/variants/'
-	@echo 'make format          clang-format every C file in place (format-check: only check)'
-	@echo 'make fuzz, soak, model, memcheck   the stages under attack (make abuse-help lists them)'
-	@echo 'make deps            install missing packages (apt-get) or print the command'
-	@echo 'make clean           remove build/'
-	@echo 'make -C stageN-... test   one stage only'
-	@echo 'STAGES="..."         any target on a subset of the ladder, or with a new rung (see the Makefile)'
+	@echo 'The three tiers:'
+	@echo '  make test          every stage: contract, stage and stress tests, tsan, asan and their negative controls'
+	@echo '                     (needs a C compiler, Criterion, pkg-config and patch; installs them if missing)'
+	@echo '  make check         make test, then everything else that can fail: the attacks, the spin models,'
+	@echo '                     the extensions, AArch64 under qemu, clang -Werror, formatting, diagrams, links'
+	@echo '  make bench-all     the progression benchmark into notes/results/latest/ (bench-quick: small sizes)'
+	@echo 'Reading the ladder:'
+	@echo '  make diff STAGE=N  stage N against stage N-1, the lesson of stage N'
+	@echo '  make demo-race     ThreadSanitizer catching the deliberately broken stage 3'
+	@echo '  make asm, diff-asm, layout STAGE=N; make figures   machine code, cache lines, diagrams (make read-help)'
+	@echo '  make -C stageN-... test   one stage only; STAGES="..." any target on a subset of the ladder'
+	@echo 'The rest:'
+	@echo '  make bench-record  promote notes/results/latest/ into the reference and the README tables'
+	@echo '  make bench-experiments, bench-stage5-variants   orderings, padding, reloads; stage 5 one change at a time'
+	@echo '  make bench-peers   stage 5 beside ck_ring, Boost.Lockfree, moodycamel, DPDK (installs them)'
+	@echo '  make bench-wait    extension spsc_wait.h: fence vs membarrier vs moodycamel (stage5-waitfree/extensions/wait/)'
+	@echo '  make demo-ipc      extension spsc_shm.h: two processes, two threads, Boost message_queue (make ipc-help)'
+	@echo '  make tsan, asan    the sanitizer runs alone'
+	@echo '  make fuzz, soak, model, memcheck   the stages under attack (make abuse-help)'
+	@echo '  make variants      the one-change copies of the stages (seq_cst, broken publish, ...) in build/variants/'
+	@echo '  make format        clang-format every C file in place (format-check: only check)'
+	@echo '  make deps          install every package make check needs (deps-test, deps-bench, ...: one tier)'
+	@echo '  make clean         remove build/'
 
 # ---------------------------------------------------------------- dependencies
-# Debian packages: tests (libcriterion-dev, pkg-config), charts (gnuplot-nox),
-# instruction counts (valgrind), the variants (patch); the fragments below add theirs.
-DEPS_PKGS := libcriterion-dev pkg-config gnuplot-nox valgrind patch
-deps:
-	@sh $(TOP)/common/support/deps.sh $(DEPS_PKGS)
+# Debian packages, by what needs them. Each fragment names its own list with
+# $(call deps_for,NAME,PACKAGES), which makes the target deps-NAME; a target
+# depends on the deps-NAME of what it runs, so it installs what it needs and
+# no more. `make deps` installs what `make check` needs: every list.
+ALL_PKGS :=
+define deps_for
+ALL_PKGS += $2
+.PHONY: deps-$1
+deps-$1:
+	@sh $(TOP)/common/support/deps.sh $2
+endef
+# The clang build and the formatting check of `make check`.
+$(eval $(call deps_for,lint,clang clang-format))
+deps deps-check:
+	@sh $(TOP)/common/support/deps.sh $(sort $(ALL_PKGS))
 
 FORMAT_FILES = $(wildcard $(TOP)/common/*/*.c $(TOP)/common/*/*.h \
 	$(TOP)/common/peers/*.hpp $(TOP)/common/peers/*/*.c $(TOP)/common/peers/*/*.h $(TOP)/common/peers/*/*.cpp \
-	$(foreach s,$(STAGES),$(TOP)/$s/*.c $(TOP)/$s/*.h))
+	$(foreach s,$(STAGES),$(TOP)/$s/*.c $(TOP)/$s/*.h $(addprefix $(TOP)/$s/extensions/*/*.,c h cpp)))
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
@@ -60,13 +72,33 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
+# ---------------------------------------------------------------- the tiers
+# make test    the student's tier: every stage's contract suite and stress
+#              tests, ThreadSanitizer and ASan/UBSan with their negative
+#              controls (common/test/test.mk). A compiler, Criterion,
+#              pkg-config and patch: nothing else.
+# make check   make test, then everything else that can fail: each fragment
+#              adds its part (a check-NAME target) to CHECK_PARTS. CI runs it.
+# The benchmarks (make bench-all, ...) are the third: they measure, and
+# check only that their outputs exist and parse.
+CHECK_PARTS := check-lint
+check: deps-check
+	@start=$$(date +%s); $(MAKE) --no-print-directory test || exit 1; \
+	 for part in $(CHECK_PARTS); do $(MAKE) --no-print-directory $$part || exit 1; done; \
+	 echo "== make check: make test and $(words $(CHECK_PARTS)) parts ($(CHECK_PARTS)) passed in $$(($$(date +%s) - start)) s"
+check-lint: deps-lint
+	@echo "== every test and benchmark binary built with clang, -Werror"
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang all bench >/dev/null
+	@$(MAKE) --no-print-directory format-check
+
 # The rest, one fragment per folder of common/ (variants first: the others
-# build on its variant_dir).
+# build on its variant_dir), then stage 5's extensions, each in its folder.
 include $(TOP)/common/variants/variants.mk
 include $(TOP)/common/test/test.mk
 include $(TOP)/common/bench/bench.mk
 include $(TOP)/common/peers/peers.mk
 include $(TOP)/common/abuse/abuse.mk
 include $(TOP)/common/read/read.mk
-include $(TOP)/common/ipc/ipc.mk
-include $(TOP)/common/wait/wait.mk
+# Stage 5's extensions, each in its folder with its own fragment.
+include $(TOP)/stage5-waitfree/extensions/shm/shm.mk
+include $(TOP)/stage5-waitfree/extensions/wait/wait.mk

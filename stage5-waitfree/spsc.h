@@ -99,7 +99,7 @@ static_assert(offsetof(spsc_queue, tail) - offsetof(spsc_queue, tail_cache) >= S
 static_assert(offsetof(spsc_queue, head_cache) - offsetof(spsc_queue, tail) >= SPSC_CACHE_LINE,
               "tail and the producer's copy of head share a cache line");
 static_assert(offsetof(spsc_queue, mask) - offsetof(spsc_queue, head_cache) >= SPSC_CACHE_LINE,
-              "tail and the read-only fields (mask, slots) share a cache line");
+              "the producer's copy of head and the read-only fields (mask, slots) share a cache line");
 static_assert(sizeof(spsc_queue) % SPSC_CACHE_LINE == 0, "the last line is not padded");
 
 /* Smallest power of two >= n, for 1 <= n <= SPSC_MAX_CAPACITY. */

@@ -1,6 +1,5 @@
 # common/abuse/abuse.mk: the stages under attack, included by the top
-# Makefile. Uses its STAGES, TOP, BUILD, WARN, COMMON_INC and the deps
-# target; test.mk's TEST_CFLAGS, ALLOC_WRAP, CRIT_CFLAGS, CRIT_LIBS,
+# Makefile. Uses its STAGES, TOP, BUILD, WARN, COMMON_INC and deps_for; test.mk's TEST_CFLAGS, ALLOC_WRAP, CRIT_CFLAGS, CRIT_LIBS,
 # SANITIZED and TSAN_FLAGS; bench.mk's BENCH_DIR; variants.mk's variant_dir.
 # Every check here can fail, and each has a negative control that proves it
 # (abuse-controls, and inside `make model`).
@@ -14,17 +13,21 @@
 #   make soak-tsan             a short soak of every stage under ThreadSanitizer
 #   make driver-flags-test     hostile command lines for the benchmark driver
 #   make abuse-help            this list
-# `make test` runs abuse-controls, soak-tsan, driver-flags-test and the
-# model's short form (model-quick: every control, and the protocol at the
-# smaller capacities): TEST_EXTRA below.
+# `make check` runs check-abuse: the controls, a TSan soak, the driver's
+# flags, the whole model, and short forms of the fuzzer, soak and memcheck.
 
 .PHONY: fuzz soak soak-tsan model model-quick memcheck abuse-controls memcheck-control size-control driver-flags-test abuse-help \
 	$(addprefix fuzz-,$(STAGES)) $(addprefix soak-,$(STAGES)) $(addprefix soak-tsan-,$(STAGES)) \
 	$(addprefix memcheck-,$(STAGES))
 
 # spin for the model; clang and its runtime libraries (libFuzzer) for the fuzzer.
-DEPS_PKGS  += spin clang libclang-rt-dev
-TEST_EXTRA += soak-tsan driver-flags-test abuse-controls model-quick
+$(eval $(call deps_for,abuse,spin clang libclang-rt-dev valgrind libcriterion-dev pkg-config patch))
+CHECK_PARTS += check-abuse
+CHECK_FUZZ_SECONDS ?= 10
+CHECK_SOAK_SECONDS ?= 10
+check-abuse: deps-abuse
+	@$(MAKE) --no-print-directory soak-tsan driver-flags-test abuse-controls model
+	@$(MAKE) --no-print-directory fuzz soak memcheck FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) SOAK_SECONDS=$(CHECK_SOAK_SECONDS)
 
 ABUSE_SRC := $(TOP)/common/abuse
 ABUSE := $(BUILD)/abuse
@@ -55,7 +58,7 @@ FUZZ_RUN    := sh $(ABUSE_SRC)/fuzz-run.sh
 
 # $(call fuzz_binary,binary,folder with spsc.h)
 define fuzz_binary
-$1: $(FUZZ_DEPS) $2/spsc.h $(wildcard $2/*.h)
+$1: $(FUZZ_DEPS) $2/spsc.h $(call stage_headers,$2)
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$2 $(COMMON_INC) -o $$@ $(FUZZ_SRCS) $$(ALLOC_WRAP)
 endef
@@ -67,7 +70,7 @@ SOAK_DEPS := $(ABUSE_SRC)/soak.c $(wildcard $(TOP)/common/support/*.h) $(ABUSE_S
 
 # $(call soak_binary,binary,folder with spsc.h,extra flags)
 define soak_binary
-$1: $(SOAK_DEPS) $2/spsc.h $(wildcard $2/*.h)
+$1: $(SOAK_DEPS) $2/spsc.h $(call stage_headers,$2)
 	@mkdir -p $$(@D)
 	$$(CC) $$(TEST_CFLAGS) $3 -I$2 $(COMMON_INC) -o $$@ $(ABUSE_SRC)/soak.c
 endef
@@ -93,20 +96,20 @@ memcheck-$1: $(BUILD)/test/$1
 endef
 $(foreach s,$(STAGES),$(eval $(call abuse_rules,$s)))
 
-# Sequential, one stage after the other: each wants both cores. deps first.
-fuzz: deps
+# Sequential, one stage after the other: each wants both cores. Packages first.
+fuzz: deps-abuse
 	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(STAGES))
-soak: deps
+soak: deps-abuse
 	@$(MAKE) --no-print-directory $(addprefix soak-,$(STAGES))
 soak-tsan: $(addprefix soak-tsan-,$(STAGES))
-memcheck: deps
+memcheck: deps-abuse
 	@$(MAKE) --no-print-directory $(addprefix memcheck-,$(STAGES))
 
 # ---------------------------------------------------------------- model checking
-model: deps
+model: deps-abuse
 	@echo "== the stage 5 protocol under spin: sc at capacities $(MODEL_CAPS), weak at $(MODEL_WEAK_CAPS), then the controls"
 	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_CAPS)" "$(MODEL_WEAK_CAPS)"
-model-quick: deps
+model-quick: deps-abuse
 	@echo "== the stage 5 protocol under spin (short form): sc at capacities $(MODEL_QUICK_CAPS), weak at $(MODEL_QUICK_WEAK_CAPS), then the controls"
 	@sh $(ABUSE_SRC)/model/check.sh $(ABUSE)/model $(ABUSE_SRC)/model/spsc5.pml "$(MODEL_QUICK_CAPS)" "$(MODEL_QUICK_WEAK_CAPS)"
 

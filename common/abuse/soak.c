@@ -39,6 +39,7 @@
 #include "parse_number.h"
 #include "queue.h"
 #include "sequence.h"
+#include "clock.h" /* now_ns(), rng_next() */
 #include "spin.h"
 
 static const size_t capacities[] = {1, 2, 3, 64, 4096};
@@ -71,24 +72,6 @@ static struct {
 	uint64_t items, queues, full_hits, empty_hits, growths;
 } totals[N_CAPACITIES];
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* xorshift64*: cheap, per thread, and a seed of 0 is mapped away. */
-static uint64_t next_rand(uint64_t *s)
-{
-	if (*s == 0)
-		*s = 0x2545f4914f6cdd1dULL;
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
 
 /*
  * A burst length: usually short, sometimes long enough to fill the largest
@@ -96,7 +79,7 @@ static uint64_t next_rand(uint64_t *s)
  */
 static uint64_t burst_length(uint64_t *rng)
 {
-	uint64_t r = next_rand(rng);
+	uint64_t r = rng_next(rng);
 	unsigned scale = (unsigned)(r & 3); /* 1, 16, 256 or 8192 items at most */
 
 	return 1 + (r >> 8) % (scale == 3 ? 8192 : (uint64_t)1 << (4 * scale));
@@ -109,7 +92,7 @@ static uint64_t burst_length(uint64_t *rng)
  */
 static void random_pause(uint64_t *rng)
 {
-	uint64_t r = next_rand(rng);
+	uint64_t r = rng_next(rng);
 	unsigned kind = (unsigned)(r % 100);
 
 	if (kind < 40)
@@ -357,13 +340,13 @@ int main(int argc, char **argv)
 #ifdef SPSC_TESTING
 		/* Every other queue: counters a few laps below SIZE_MAX, so they wrap during the round. */
 		if (n % 2 == 1) {
-			r.start = SIZE_MAX - next_rand(&rng) % (4 * r.capacity + 64);
+			r.start = SIZE_MAX - rng_next(&rng) % (4 * r.capacity + 64);
 			spsc_test_set_counters(r.q, r.start);
 		}
 #endif
 		bounded = spsc_capacity(r.q) != SIZE_MAX;
 		r.stop_ns = now_ns() + round_ms * 1000000u;
-		r.seed = next_rand(&rng);
+		r.seed = rng_next(&rng);
 		if (!run_round(&r)) {
 			fprintf(stderr,
 			        "soak: FAILED %s capacity %zu (queue %" PRIu64 ", counters from %zu, seed %" PRIu64

@@ -1,5 +1,5 @@
 # common/bench/bench.mk: the benchmark, included by the top Makefile. Uses
-# its STAGES, TOP, BUILD, CC, WARN, COMMON_INC and the deps target,
+# its STAGES, TOP, BUILD, CC, WARN, COMMON_INC and deps_for,
 # test.mk's ALLOC_WRAP and variants.mk's variant_dir.
 #
 #   make bench-all     every workload on every stage in STAGES, into notes/results/latest/
@@ -8,7 +8,17 @@
 #   make bench-experiments     the measurements the notes quote beyond the table
 #   make bench-stage5-variants stage 5 with one change at a time
 
-.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants
+.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants check-bench
+
+# gnuplot for the charts, valgrind for the instruction counts, patch for the variants.
+$(eval $(call deps_for,bench,gnuplot-nox valgrind patch))
+# make check: the benchmark pipelines on small sizes (they check that their
+# outputs exist and parse, never a speed).
+CHECK_PARTS += check-bench
+check-bench: deps-bench
+	@$(MAKE) --no-print-directory bench-quick
+	@$(MAKE) --no-print-directory bench-stage5-variants VARIANTS_MODE=quick
+	@$(MAKE) --no-print-directory bench-peers PEERS_MODE=quick
 
 BENCH_SRC := $(TOP)/common/bench
 # -DNDEBUG: an assert left in a hot path changes results by 5x. The exact
@@ -34,17 +44,17 @@ BENCH_DEPS    := $(BENCH_SRCS) $(wildcard $(TOP)/common/support/*.h) $(BENCH_SRC
 
 # $(call bench_binary,binary,queue folder,flags[,what the variant is]): the driver over that folder's headers.
 define bench_binary
-$1: $(BENCH_DEPS) $2/spsc.h $(wildcard $2/*.h)
+$1: $(BENCH_DEPS) $2/spsc.h $(call stage_headers,$2)
 	@mkdir -p $$(@D)
 	$$(CC) $3 -DBENCH_FLAGS='"$3$(if $4, (variant: $4))"' -I$2 $(COMMON_INC) -o $$@ $(BENCH_SRCS) $$(ALLOC_WRAP)
 endef
 # Any stage folder, in STAGES or named by a target below (bench-peers,
 # the experiments): bench-<stage> and bench-<stage>-callgrind.
 .SECONDEXPANSION:
-$(BENCH_DIR)/bench-%: $(BENCH_DEPS) $$(wildcard $(TOP)/$$*/*.h) | $(TOP)/%/spsc.h
+$(BENCH_DIR)/bench-%: $(BENCH_DEPS) $$(call stage_headers,$(TOP)/$$*) | $(TOP)/%/spsc.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS)"' -I$(TOP)/$* $(COMMON_INC) -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
-$(BENCH_DIR)/bench-%-callgrind: $(BENCH_DEPS) $$(wildcard $(TOP)/$$*/*.h) | $(TOP)/%/spsc.h
+$(BENCH_DIR)/bench-%-callgrind: $(BENCH_DEPS) $$(call stage_headers,$(TOP)/$$*) | $(TOP)/%/spsc.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CG_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CG_CFLAGS)"' -I$(TOP)/$* $(COMMON_INC) -o $@ $(BENCH_SRCS) $(ALLOC_WRAP)
 
@@ -74,18 +84,18 @@ EXP_BINS := $(foreach b,$(EXP_BUILDS),$(BENCH_DIR)/bench-$(call exp_field,$b,1))
 
 # EXPERIMENTS_MODE=quick: the same pipeline on small sizes, to check it works.
 EXPERIMENTS_MODE ?= full
-bench-experiments: deps
+bench-experiments: deps-bench
 	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,stage1-mutex stage2-ring stage3-atomics stage4-cache-padded stage5-waitfree) $(EXP_BINS)
 	@sh $(BENCH_SRC)/experiments.sh $(EXPERIMENTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest/experiments
 
 # ---------------------------------------------------------------- the progression
-# deps first (gnuplot, valgrind), then the binaries, then the run: in that
+# Packages first (gnuplot, valgrind), then the binaries, then the run: in that
 # order even under make -j.
-bench-all: deps
+bench-all: deps-bench
 	@$(MAKE) --no-print-directory bench
 	@sh $(BENCH_SRC)/bench-all.sh full $(BENCH_DIR) $(BENCH_RESULTS)/latest $(STAGES)
 
-bench-quick: deps
+bench-quick: deps-bench
 	@$(MAKE) --no-print-directory bench
 	@sh $(BENCH_SRC)/bench-all.sh quick $(BENCH_DIR) $(BENCH_RESULTS)/latest $(STAGES)
 	@sh $(BENCH_SRC)/bench-check.sh $(BENCH_RESULTS)/latest $(STAGES)
@@ -104,7 +114,7 @@ $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-nopause,$(TOP)/sta
 
 # VARIANTS="stage5-waitfree ..." VARIANT_ROUNDS=N VARIANTS_TAG=name: a closer look at a few.
 VARIANTS_MODE ?= full
-bench-stage5-variants: deps
+bench-stage5-variants: deps-bench
 	@$(MAKE) --no-print-directory $(BENCH_DIR)/bench-stage5-waitfree $(BENCH_DIR)/bench-stage4-cache-padded \
 		$(addprefix $(BENCH_DIR)/bench-stage5-waitfree-,$(S5_LAYOUTS) nopause)
 	@VARIANTS="$(VARIANTS)" ROUNDS_OVERRIDE="$(VARIANT_ROUNDS)" TAG="$(VARIANTS_TAG)" \

@@ -23,6 +23,8 @@ PEER_TABLE := ck:/usr/include/ck_ring.h:libck-dev \
 	dpdk:/usr/include/dpdk/rte_ring.h:libdpdk-dev
 PEER_NAMES := $(foreach e,$(PEER_TABLE),$(firstword $(subst :, ,$e)))
 PEERS_PKGS := g++ $(foreach e,$(PEER_TABLE),$(lastword $(subst :, ,$e)))
+# make deps (and so make check) installs them; bench-peers tries, and skips a peer it cannot get.
+ALL_PKGS   += $(PEERS_PKGS)
 
 # GCC on both sides: link-time optimisation cannot mix GCC's and LLVM's objects.
 PEER_CC  := gcc
@@ -65,7 +67,7 @@ bench-peers-build: $(addprefix $(BENCH_DIR)/bench-,$(PEERS_STAGES) $(addsuffix -
 
 # The install may fail (no root, no network): the peers it could not get are
 # skipped. Stage 5 and stage 1 are built with GCC too, like the peers.
-bench-peers: deps
+bench-peers: deps-bench
 	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
 	@PEER_TABLE="$(PEER_TABLE)" PEERS_WAITS="$(PEERS_WAITS)" \

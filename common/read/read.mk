@@ -1,5 +1,5 @@
 # common/read/read.mk: the stages as a reader sees them, included by the top
-# Makefile. Uses its STAGES, TOP, BUILD and the deps target, and
+# Makefile. Uses its STAGES, TOP, BUILD and deps_for, and
 # variants.mk's VARIANTS_SRC, VARIANT_DIR and variant_dir.
 #
 #   make diff STAGE=N [FILES=all]     stage N's spsc.h against stage N-1's: the lesson
@@ -16,7 +16,14 @@
 READ_SRC := $(TOP)/common/read
 READ_OUT := $(BUILD)/read
 # gcc-aarch64-linux-gnu and its libc headers: the AArch64 listings; dwarves: pahole; graphviz: the diagrams.
-DEPS_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross dwarves graphviz
+$(eval $(call deps_for,read,gcc-aarch64-linux-gnu libc6-dev-arm64-cross dwarves graphviz))
+# make check: the listings and the layout build, and the committed diagrams are what their sources make.
+CHECK_PARTS += check-read
+check-read: deps-read
+	@$(MAKE) --no-print-directory asm STAGE=3 >/dev/null
+	@$(MAKE) --no-print-directory layout STAGE=5 >/dev/null
+	@echo "== make asm STAGE=3 and make layout STAGE=5 built their listings"
+	@$(MAKE) --no-print-directory figures-check
 ARCH ?= both
 READ_ARCHES = $(if $(filter both,$(ARCH)),x86_64 aarch64,$(ARCH))
 
@@ -41,15 +48,17 @@ diff:
 	 git --no-pager diff --no-index --color=auto $$what; status=$$?; \
 	 [ "$(FILES)" = all ] || git --no-pager diff --no-index --name-status "$$prev" "$$cur" | \
 		awk -v prev="$$prev" -v cur="$$cur" '$$NF !~ /\/spsc\.h$$/ { f = $$NF; sub(/^[^\/]*\//, "", f); \
+			if (f ~ /^extensions\//) { ext = ext ? ext : ($$1 == "A" ? cur : prev); next } \
 			print "   also differs: " f ($$1 == "A" ? " (only in " cur ")" : $$1 == "D" ? " (only in " prev ")" : "") \
-				" (make diff STAGE=$(STAGE) FILES=all)" }'; \
+				" (make diff STAGE=$(STAGE) FILES=all)" } \
+			END { if (ext) print "   also in " ext ": extensions/, the extensions past the ladder (not part of the lesson)" }'; \
 	 [ $$status -le 1 ]
 
 # ---------------------------------------------------------------- the machine code
 # Every variant patch of the stage (common/variants/<stage>/*.patch) that
 # changes its orderings is listed beside it: seq-cst and broken-publish.
 ASM_VARIANTS := seq-cst broken-publish
-asm: deps
+asm: deps-read
 	@$(call stage_n,1); \
 	 $(MAKE) --no-print-directory $$(for v in $(ASM_VARIANTS); do \
 		[ -f $(VARIANTS_SRC)/$$cur/$$v.patch ] && echo $(VARIANT_DIR)/$$cur-$$v/spsc.h; done) || exit 1; \
@@ -61,7 +70,7 @@ asm: deps
 	 done
 
 # The listings without source lines, stage N-1 against stage N.
-diff-asm: deps
+diff-asm: deps-read
 	@$(call stage_n,2); \
 	 for a in $(READ_ARCHES); do \
 		for s in $$prev $$cur; do sh $(READ_SRC)/asm.sh $$a $(TOP)/$$s $$s $(READ_OUT)/asm >/dev/null || exit 1; \
@@ -75,7 +84,7 @@ diff-asm: deps
 # pahole reads the struct from the debug info. dwarves 1.24 (Debian 12)
 # cannot read DWARF 5's atomic type tag, so the object is built with DWARF 4
 # (which drops _Atomic from the listing).
-layout: deps
+layout: deps-read
 	@$(call stage_n,1); mkdir -p $(READ_OUT)/layout; \
 	 $(CC) -std=c11 -O0 -gdwarf-4 -gstrict-dwarf -I$(TOP)/$$cur -c $(READ_SRC)/asm.c -o $(READ_OUT)/layout/$$cur.o && \
 	 echo "== $$cur: struct spsc_queue (pahole; the 'hole' and 'padding' lines are the padding on purpose)" && \
@@ -86,7 +95,7 @@ layout: deps
 # the notes embed them). figures-check: a fresh `make figures` changes nothing.
 FIGURE_SRCS := $(wildcard $(TOP)/notes/figures/*.dot)
 FIGURE_SVGS := $(FIGURE_SRCS:.dot=.svg)
-figures: deps
+figures: deps-read
 	@$(MAKE) --no-print-directory $(FIGURE_SVGS)
 	@echo "== figures: $(words $(FIGURE_SVGS)) diagrams in notes/figures/ from their .dot sources"
 $(TOP)/notes/figures/%.svg: $(TOP)/notes/figures/%.dot

@@ -3,13 +3,12 @@
  *
  * Every tool in common/ is compiled once per queue with -I<the queue's
  * folder>, and includes this file instead of naming spsc.h itself: the
- * queue's spsc.h, and each extension header that folder has beside it.
- * A stage's lesson is its spsc.h alone; an extension (stage 5's bulk
- * operations) lives in a header of its own and is tested and measured
- * wherever it is found. A new extension is one more line here, if it
- * compiles in every tool: stage 5's spsc_wait.h does not (it needs
- * _GNU_SOURCE for syscall(2), which the tools do not define), so it is
- * not here; common/wait/ tests and measures it.
+ * queue's spsc.h, and the extensions that every tool can use where the
+ * folder has them (extensions/<name>/ under it). A stage's lesson is its
+ * spsc.h alone. Stage 5's bulk operations are here: the contract suite,
+ * the fuzzer and the driver test and measure them wherever they are
+ * found. Its other extensions (wait/, shm/) have APIs of their own and
+ * their own tests and drivers in their folders, so they are not here.
  */
 #ifndef QUEUE_H
 #define QUEUE_H
@@ -17,8 +16,8 @@
 #include "spsc.h"
 
 #if defined(__has_include)
-#if __has_include("spsc_bulk.h")
-#include "spsc_bulk.h" /* defines SPSC_HAS_BULK */
+#if __has_include("extensions/bulk/spsc_bulk.h")
+#include "extensions/bulk/spsc_bulk.h" /* defines SPSC_HAS_BULK */
 #endif
 #endif
 

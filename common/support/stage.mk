@@ -11,7 +11,7 @@ ONE_STAGE := --no-print-directory -C $(TOP_DIR) STAGES=$(STAGE_DIR)
 all:
 	@$(MAKE) $(ONE_STAGE) $(abspath $(TOP_DIR)/build/test/$(STAGE_DIR))
 test:
-	@$(MAKE) $(ONE_STAGE) deps test-$(STAGE_DIR)
+	@$(MAKE) $(ONE_STAGE) deps-test test-$(STAGE_DIR)
 contract tsan asan:
 	@$(MAKE) $(ONE_STAGE) $@-$(STAGE_DIR)
 clean:

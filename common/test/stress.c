@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "clock.h" /* now_ns(), rng_next() */
 #include "spin.h"
 #include "queue.h"
 #include "test_support.h"
@@ -48,22 +49,6 @@ struct stress {
 	        r; /* full_hits: producer; size_*: observer; stalled: the side that stalled; rest: consumer */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* xorshift64: cheap, per-thread, deterministic. */
-static inline uint64_t next_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /*
  * Random short pauses in phases: for 2^17 items the producer is the slow
@@ -74,7 +59,7 @@ static inline uint64_t next_rand(uint64_t *s)
 static void maybe_pause(uint64_t seq, bool producer, uint64_t *rng)
 {
 	bool slow_phase = ((seq >> 17) & 1) == (producer ? 0 : 1);
-	uint64_t r = next_rand(rng);
+	uint64_t r = rng_next(rng);
 	uint64_t odds = slow_phase ? 15 : 255; /* pause on 1 item in 16, or in 256 */
 
 	if ((r & odds) == 0) {
@@ -124,7 +109,7 @@ static size_t push_some(struct stress *s, uint64_t i, uint64_t *rng)
 #ifdef SPSC_HAS_BULK
 	if (s->flags & STRESS_BULK) {
 		uint64_t batch[BULK_MAX];
-		size_t n = 1 + (size_t)(next_rand(rng) % BULK_MAX);
+		size_t n = 1 + (size_t)(rng_next(rng) % BULK_MAX);
 
 		if (n > s->items - i)
 			n = (size_t)(s->items - i);
@@ -143,7 +128,7 @@ static size_t pop_some(struct stress *s, uint64_t *out, uint64_t *rng)
 {
 #ifdef SPSC_HAS_BULK
 	if (s->flags & STRESS_BULK)
-		return spsc_try_pop_n(s->q, out, 1 + (size_t)(next_rand(rng) % BULK_MAX));
+		return spsc_try_pop_n(s->q, out, 1 + (size_t)(rng_next(rng) % BULK_MAX));
 #else
 	(void)rng;
 #endif

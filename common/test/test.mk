@@ -1,10 +1,12 @@
 # common/test/test.mk: `make test` and its parts, included by the top
-# Makefile. Uses its STAGES, TOP, BUILD, CC, WARN, COMMON_INC and the deps
-# target, and common/variants/variants.mk's variant_dir.
+# Makefile. Uses its STAGES, TOP, BUILD, CC, WARN, COMMON_INC and
+# deps_for, and common/variants/variants.mk's variant_dir.
 #
-#   make test            deps, then every stage in STAGES: contract + stage
-#                        tests, tsan, asan, the attacks' short forms, every
-#                        negative control, and the notes' links
+#   make test            deps-test, then every stage in STAGES: contract +
+#                        stage tests and stress, tsan, asan, and the two
+#                        sanitizers' negative controls
+#   make check-test      (part of make check) the notes' links and the
+#                        AArch64 build and run under qemu
 #   make tsan / asan     the sanitizer runs alone
 #   make demo-race       ThreadSanitizer catching the broken-publish variant
 
@@ -21,10 +23,14 @@ CRIT_LIBS    = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriteri
 
 TSAN_FLAGS := -fsanitize=thread
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# Items per stress test: full volume normally; sanitizers need interleavings, not volume.
-STRESS_ITEMS      ?= 10000000
-TSAN_STRESS_ITEMS ?= 1000000
-ASAN_STRESS_ITEMS ?= 1000000
+# Items per stress test. make test keeps to a minute or two on two cores;
+# make check runs the stress tests again with ten times the items
+# (check-test: CHECK_STRESS_ITEMS). ThreadSanitizer needs interleavings,
+# ASan/UBSan only every path, not volume.
+STRESS_ITEMS       ?= 1000000
+TSAN_STRESS_ITEMS  ?= 1000000
+ASAN_STRESS_ITEMS  ?= 200000
+CHECK_STRESS_ITEMS ?= 10000000
 # Criterion runs one test at a time: the stress tests want both cores.
 CRITERION_ARGS ?= --jobs=1
 ASAN_ARGS      := $(CRITERION_ARGS)
@@ -38,11 +44,11 @@ TEST_DIR := $(TOP)/common/test
 # and the allocation hooks, the stage's own test_stage.c if any, and the
 # tests of each extension header the stage has beside its spsc.h.
 TEST_SRCS = $(addprefix $(TEST_DIR)/,test_contract.c stress.c) $(TOP)/common/support/test_alloc.c \
-	$(wildcard $(TOP)/$1/test_stage.c) $(if $(wildcard $(TOP)/$1/spsc_bulk.h),$(TEST_DIR)/test_bulk.c)
+	$(wildcard $(TOP)/$1/test_stage.c) $(wildcard $(TOP)/$1/extensions/bulk/test_bulk.c)
 # The ThreadSanitizer runner: the stress code without Criterion, which
 # cannot run under TSan (Snaipe/Criterion#274).
 TSAN_SRCS  = $(addprefix $(TEST_DIR)/,stress_main.c stress.c)
-TEST_HDRS  = $(wildcard $1/*.h) $(wildcard $(TEST_DIR)/*.h $(TOP)/common/support/*.h) $(TEST_DIR)/test.mk
+TEST_HDRS  = $(call stage_headers,$1) $(wildcard $(TEST_DIR)/*.h $(TOP)/common/support/*.h) $(TEST_DIR)/test.mk
 
 # $(call test_binary,output,queue folder,sources,extra flags,stress items,libraries)
 define test_binary
@@ -109,11 +115,24 @@ demo-race: $(BROKEN) $(call variant_dir,stage3-atomics,broken-publish)/spsc.h
 check-links:
 	@sh $(TEST_DIR)/check-links.sh $(TOP)
 
-# Fragments included after this one may add checks to `make test` through TEST_EXTRA.
-test: deps
-	@$(MAKE) --no-print-directory $(addprefix contract-,$(STAGES))
-	@$(MAKE) --no-print-directory tsan asan check-links $(TEST_EXTRA)
-	@echo "== $(words $(STAGES)) stages ($(STAGES)): contract, stage tests, tsan, asan, the attacks, every negative control and the links passed"
+# The student's tier: needs a C compiler, Criterion, pkg-config and patch
+# (the variants of the TSan control), nothing else.
+$(eval $(call deps_for,test,libcriterion-dev pkg-config patch))
+# Every binary first, both cores compiling; then the runs, one at a time.
+TEST_BINS = $(foreach d,test tsan asan,$(addprefix $(BUILD)/$d/,$(STAGES))) \
+	$(foreach s,$(BROKEN_STAGES),$(call broken_bin,$s)) $(ASAN_CONTROL)
+test: deps-test
+	@start=$$(date +%s); $(MAKE) --no-print-directory -j2 $(TEST_BINS) >/dev/null || exit 1; \
+	 $(MAKE) --no-print-directory $(addprefix contract-,$(STAGES)) tsan asan || exit 1; \
+	 echo "== make test: $(words $(STAGES)) stages ($(STAGES)): contract, stage and stress tests, tsan, asan and their negative controls passed in $$(($$(date +%s) - start)) s"
+
+CHECK_PARTS += check-test
+check-test:
+	@$(MAKE) --no-print-directory check-links
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/long STRESS_ITEMS=$(CHECK_STRESS_ITEMS) CRITERION_ARGS="$(CRITERION_ARGS) --filter=stress/*" \
+		$(addprefix contract-,$(STAGES))
+	@$(MAKE) --no-print-directory test-arm64 ARM64_STRESS_ITEMS=$(CHECK_ARM64_STRESS_ITEMS)
+CHECK_ARM64_STRESS_ITEMS ?= 200000
 
 # ---------------------------------------------------------------- AArch64
 # make test-arm64: every stage's contract suite and stress runner, built
@@ -149,7 +168,7 @@ test-arm64-$1: $(ARM64_DIR)/contract-$1 $(ARM64_DIR)/stress-$1
 endef
 $(foreach s,$(STAGES),$(eval $(call arm64_rules,$s)))
 
-test-arm64:
-	@sh $(TOP)/common/support/deps.sh $(ARM64_PKGS) file
+$(eval $(call deps_for,arm64,$(ARM64_PKGS) file))
+test-arm64: deps-arm64
 	@$(MAKE) --no-print-directory $(addprefix test-arm64-,$(STAGES))
 	@echo "== AArch64: $(words $(STAGES)) stages built static with $(ARM64_CC) -Werror and passed under $(ARM64_RUN)"

@@ -9,9 +9,9 @@
 #   seq-cst          every ordering seq_cst (stages 3-5): bench-experiments
 #   broken-publish   the publish of tail relaxed (stages 3-5): the TSan
 #                    negative control and make demo-race
-#   private, ownline, padslots   stage 5 layouts: bench-stage5-variants
+#   beside, private, private-tail, padslots   stage 5 layouts: bench-stage5-variants
 #   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
-#                    (planted-shm-*: ipc-test, common/ipc/ipc.mk)
+#                    (planted-shm-*: ipc-test, stage5-waitfree/extensions/shm/shm.mk)
 #
 #   make variants    makes every variant and lists them
 
@@ -22,12 +22,14 @@ VARIANT_DIR  := $(BUILD)/variants
 VARIANT_PATCHES := $(sort $(wildcard $(VARIANTS_SRC)/*/*.patch))
 # common/variants/S/N.patch -> S-N
 variant_name = $(notdir $(patsubst %/,%,$(dir $1)))-$(basename $(notdir $1))
+# $(call stage_headers,folder): a queue folder's headers, its extensions' included.
+stage_headers = $(wildcard $1/*.h $1/extensions/*/*.h)
 # $(call variant_dir,stage,name): the folder holding that variant's headers.
 variant_dir = $(VARIANT_DIR)/$1-$2
 
 # $(call variant_rule,patch): build/variants/S-N/spsc.h from S/ and the patch.
 define variant_rule
-$(VARIANT_DIR)/$(call variant_name,$1)/spsc.h: $1 $(wildcard $(TOP)/$(notdir $(patsubst %/,%,$(dir $1)))/*.h) $(VARIANTS_SRC)/apply.sh
+$(VARIANT_DIR)/$(call variant_name,$1)/spsc.h: $1 $(call stage_headers,$(TOP)/$(notdir $(patsubst %/,%,$(dir $1)))) $(VARIANTS_SRC)/apply.sh
 	@sh $(VARIANTS_SRC)/apply.sh $(TOP)/$(notdir $(patsubst %/,%,$(dir $1))) $1 $$(@D)
 endef
 $(foreach p,$(VARIANT_PATCHES),$(eval $(call variant_rule,$p)))

@@ -1,13 +1,13 @@
 /*
- * common/ipc/demo_ipc.c: `make demo-ipc`, stage 5's ring between two
- * processes (fork) and between two threads: common/ipc/demo_driver.h over
- * stage5-waitfree/spsc_shm.h.
+ * stage5-waitfree/extensions/shm/demo_ipc.c: `make demo-ipc`, stage 5's ring between two
+ * processes (fork) and between two threads: stage5-waitfree/extensions/shm/demo_driver.h over
+ * stage5-waitfree/extensions/shm/spsc_shm.h.
  */
-#define _GNU_SOURCE 1
+#define _GNU_SOURCE /* before the first #include: spsc_shm.h makes Linux system calls */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "spsc_shm.h"
+#include "extensions/shm/spsc_shm.h"
 
 #define DEMO_NAME    "spsc_shm.h"
 #define DEMO_THREADS 1
@@ -37,10 +37,9 @@ static void ring_free(struct ring *r)
 static void *ring_open(struct ring *r, int producer)
 {
 	spsc_shm *h = malloc(sizeof *h);
-	int err = h == NULL ? ENOMEM : spsc_shm_attach(h, r->fd, producer ? SPSC_SHM_PRODUCER : SPSC_SHM_CONSUMER);
 
-	if (err != 0) {
-		fprintf(stderr, "demo-ipc: spsc_shm_attach: %s\n", strerror(err));
+	if (h == NULL || spsc_shm_attach(h, r->fd, producer ? SPSC_SHM_PRODUCER : SPSC_SHM_CONSUMER) != 0) {
+		perror("demo-ipc: spsc_shm_attach"); /* errno: malloc's ENOMEM or attach's refusal */
 		exit(1);
 	}
 	return h;

@@ -1,6 +1,6 @@
 /*
- * common/ipc/test_shm_hostile.c: spsc_shm.h against hostile segments and a
- * hostile peer. Built with AddressSanitizer + UBSan by common/ipc/ipc.mk
+ * stage5-waitfree/extensions/shm/test_shm_hostile.c: spsc_shm.h against hostile segments and a
+ * hostile peer. Built with AddressSanitizer + UBSan by stage5-waitfree/extensions/shm/shm.mk
  * (`make ipc-hostile`, part of `make test`).
  *
  * Before attach, a segment that is wrong in any way must be refused with
@@ -20,13 +20,15 @@
  * A check that cannot fail proves nothing: the first case (a good segment)
  * must attach, and each refusal is compared with its exact errno value.
  */
-#define _GNU_SOURCE 1
+#define _GNU_SOURCE /* before the first #include: spsc_shm.h makes Linux system calls */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "guard.h"
-#include "spsc_shm.h"
+#include "extensions/shm/spsc_shm.h"
 
 static unsigned checks, failures;
 
@@ -80,14 +82,30 @@ static int segment(const struct fields *f, uint64_t size, bool seal)
 	return fd;
 }
 
+/*
+ * What attach said: 0, or the errno value of its refusal. A refusal must
+ * return exactly -1 and leave nothing mapped (each counted as a check only
+ * when it fails, so that the count is the same run to run).
+ */
+static int attach_errno(spsc_shm *h, int fd, enum spsc_shm_role role)
+{
+	errno = 0;
+	int rc = spsc_shm_attach(h, fd, role);
+	int err = rc == 0 ? 0 : errno;
+
+	if (rc != 0 && rc != -1)
+		CHECK(false, "a refused attach returned %d, not -1", rc);
+	if (rc != 0 && h->seg != NULL)
+		CHECK(false, "a refused attach left a mapping");
+	return err;
+}
+
 static int try_attach(const struct fields *f, uint64_t size, bool seal, enum spsc_shm_role role)
 {
 	spsc_shm h;
 	int fd = segment(f, size, seal);
-	int err = spsc_shm_attach(&h, fd, role);
+	int err = attach_errno(&h, fd, role);
 
-	if (err != 0 && h.seg != NULL)
-		CHECK(false, "a refused attach left a mapping");
 	if (err == 0)
 		spsc_shm_detach(&h);
 	close(fd);
@@ -102,19 +120,27 @@ static void refused(const char *what, const struct fields *f, uint64_t size, int
 	      strerror(want));
 }
 
-static void before_attach(void)
+/* Files of the wrong size for the header, or for the capacity it records. */
+static void refused_sizes(void)
 {
 	struct fields f = good(64);
 	uint64_t size = spsc_shm_segment_size(64);
 
-	CHECK(try_attach(&f, size, true, SPSC_SHM_CONSUMER) == 0, "a good segment was refused");
 	refused("empty file", &f, 0, EMSGSIZE);
 	refused("smaller than the header", &f, SPSC_SHM_SLOTS_OFFSET - 1, EMSGSIZE);
 	refused("header only", &f, SPSC_SHM_SLOTS_OFFSET, EMSGSIZE);
 	refused("one slot short", &f, size - 8, EMSGSIZE);
 	refused("one slot long", &f, size + 8, EMSGSIZE);
-	f = good(64), f.recorded = size - 8;
+	f.recorded = size - 8;
 	refused("a file one slot short of what it records", &f, size - 8, EMSGSIZE);
+}
+
+/* A header that is not this layout's, or a capacity the file does not hold. */
+static void refused_headers(void)
+{
+	struct fields f;
+	uint64_t size = spsc_shm_segment_size(64);
+
 	f = good(64), f.magic ^= 1;
 	refused("wrong magic", &f, size, EINVAL);
 	f = good(64), f.version = 2;
@@ -132,28 +158,54 @@ static void before_attach(void)
 	refused("capacity too small for the segment", &f, size, EMSGSIZE);
 	f = good(64), f.capacity = SPSC_SHM_MAX_CAPACITY, f.recorded = size;
 	refused("the largest capacity in a small segment", &f, size, EMSGSIZE);
+}
+
+/* Counters more than a capacity apart; a full ring across their wrap is not. */
+static void refused_counters(void)
+{
+	struct fields f;
+	uint64_t size = spsc_shm_segment_size(64);
+
 	f = good(64), f.tail = 65;
 	refused("tail more than a capacity ahead", &f, size, ENOTRECOVERABLE);
 	f = good(64), f.head = 1;
 	refused("head ahead of tail", &f, size, ENOTRECOVERABLE);
 	f = good(64), f.head = UINT64_MAX - 3, f.tail = 60; /* 64 held, across the wrap: fine */
 	CHECK(try_attach(&f, size, true, SPSC_SHM_CONSUMER) == 0, "a full ring across the counters' wrap was refused");
+}
 
-	f = good(64);
+/* Not a ring at all: an unsealed file, a pipe, a closed fd, a bad role; create's bad capacities. */
+static void refused_files(void)
+{
+	struct fields f = good(64);
+	uint64_t size = spsc_shm_segment_size(64);
+	int pipefd[2];
+	spsc_shm h;
+
 	CHECK(try_attach(&f, size, false, SPSC_SHM_CONSUMER) == EPERM,
 	      "an unsealed segment was not refused with EPERM");
 	CHECK(try_attach(&f, size, true, (enum spsc_shm_role)3) == EINVAL, "a bad role was not refused with EINVAL");
-	int pipefd[2];
-	spsc_shm h;
 	CHECK(pipe(pipefd) == 0, "pipe");
-	CHECK(spsc_shm_attach(&h, pipefd[0], SPSC_SHM_CONSUMER) == ENOTSUP, "a pipe was not refused with ENOTSUP");
+	CHECK(attach_errno(&h, pipefd[0], SPSC_SHM_CONSUMER) == ENOTSUP, "a pipe was not refused with ENOTSUP");
 	close(pipefd[0]);
 	close(pipefd[1]);
-	CHECK(spsc_shm_attach(&h, pipefd[0], SPSC_SHM_CONSUMER) == EBADF, "a closed fd was not refused with EBADF");
+	CHECK(attach_errno(&h, pipefd[0], SPSC_SHM_CONSUMER) == EBADF, "a closed fd was not refused with EBADF");
 	spsc_shm_detach(&h); /* a refused handle: a no-op */
 	CHECK(spsc_shm_create(0) < 0 && errno == EINVAL, "create(0) did not fail with EINVAL");
 	CHECK(spsc_shm_create(SPSC_SHM_MAX_CAPACITY + 1) < 0 && errno == EINVAL,
 	      "create(too large) did not fail with EINVAL");
+}
+
+static void before_attach(void)
+{
+	struct fields f = good(64);
+
+	/* The first case must attach, or every refusal below proves nothing. */
+	CHECK(try_attach(&f, spsc_shm_segment_size(64), true, SPSC_SHM_CONSUMER) == 0, "a good segment was refused");
+	refused_sizes();
+	refused_headers();
+	refused_counters();
+	refused_files();
 }
 
 /*
@@ -199,12 +251,12 @@ static uint64_t churn(spsc_shm *p, spsc_shm *c, unsigned n, bool exact, uint64_t
 	return popped;
 }
 
-static void after_attach(void)
+/* The capacity, offset, size and magic rewritten after attach: ignored, items still exact. */
+static void header_rewritten(void)
 {
 	spsc_shm p, c;
 	uint64_t np = 0, nc = 0;
 
-	/* The capacity, offset, size and magic rewritten: ignored, items still exact. */
 	pair(64, UINT64_C(1) << 40, &p, &c);
 	atomic_store(&p.seg->capacity, UINT64_MAX);
 	atomic_store(&p.seg->slots_offset, UINT64_C(1) << 40);
@@ -214,43 +266,62 @@ static void after_attach(void)
 	CHECK(spsc_shm_capacity(&p) == 64 && spsc_shm_capacity(&c) == 64, "the private capacity moved");
 	spsc_shm_detach(&p);
 	spsc_shm_detach(&c);
+}
 
-	/* The consumer's own head rewritten by the peer: it keeps its private position. */
-	pair(8, UINT64_MAX - 50, &p, &c);
-	np = nc = 0;
-	churn(&p, &c, 100, true, &np, &nc);
-	atomic_store(&c.seg->head, UINT64_C(1) << 50);
-	churn(&p, &c, 300, true, &np, &nc);
-	CHECK(nc > 100, "the consumer stopped after its head was rewritten");
-
-	/* tail a little ahead (within the capacity): garbage items, in bounds. */
-	atomic_store(&c.seg->tail, c.own + 5);
+/*
+ * The consumer's head, then tail, rewritten by the peer. Its own head: it
+ * keeps its private position. tail a little ahead (within the capacity):
+ * garbage items, in bounds. tail far ahead: refused and reported, never read.
+ */
+static void counters_moved_under_the_consumer(spsc_shm *p, spsc_shm *c, uint64_t *np, uint64_t *nc)
+{
 	uint64_t v;
 	unsigned got = 0;
-	while (got < 20 && spsc_shm_try_pop(&c, &v))
+
+	churn(p, c, 100, true, np, nc);
+	atomic_store(&c->seg->head, UINT64_C(1) << 50);
+	churn(p, c, 300, true, np, nc);
+	CHECK(*nc > 100, "the consumer stopped after its head was rewritten");
+	atomic_store(&c->seg->tail, c->head + 5);
+	while (got < 20 && spsc_shm_try_pop(c, &v))
 		got++;
 	CHECK(got <= 8, "popped %u items from a ring of 8", got);
-	/* tail far ahead: refused and reported, never read. */
-	atomic_store(&c.seg->tail, c.own + (UINT64_C(1) << 40));
-	c.other_cache = c.own; /* as after a drain: the next pop reloads */
-	CHECK(!spsc_shm_try_pop(&c, &v) && spsc_shm_peer_corrupt(&c), "a tail 2^40 ahead was not refused");
-	/* head past the producer's tail: the producer refuses, and says why. */
-	atomic_store(&p.seg->head, p.own + 100);
-	p.other_cache = p.own - 8; /* as when it last saw a full ring: the next push reloads */
-	CHECK(!spsc_shm_try_push(&p, 1) && spsc_shm_peer_corrupt(&p), "a head ahead of tail was not refused");
-	/* And a few hundred more operations on the wrecked ring, with random counters: never out of bounds. */
-	unsigned rng = 1;
+	atomic_store(&c->seg->tail, c->head + (UINT64_C(1) << 40));
+	c->tail_cache = c->head; /* as after a drain: the next pop reloads */
+	CHECK(!spsc_shm_try_pop(c, &v) && spsc_shm_peer_corrupt(c), "a tail 2^40 ahead was not refused");
+}
+
+/* A few hundred operations on a wrecked ring, with random counters: never out of bounds. */
+static void wrecked(spsc_shm *p, spsc_shm *c, uint64_t *np, uint64_t *nc)
+{
+	uint64_t rng = 1, v;
+
 	for (unsigned i = 0; i < 400; i++) {
 		if (i % 50 == 0) {
-			atomic_store(&p.seg->tail, ((uint64_t)rand_r(&rng) << 33) ^ (uint64_t)rand_r(&rng));
-			atomic_store(&p.seg->head, ((uint64_t)rand_r(&rng) << 33) ^ (uint64_t)rand_r(&rng));
-			atomic_store(&p.seg->capacity, (uint64_t)rand_r(&rng) << 20);
-			p.other_cache = (uint64_t)rand_r(&rng); /* as if the peer had fooled an earlier reload */
-			c.other_cache = c.own + 1 + (uint64_t)rand_r(&rng) % 8;
+			atomic_store(&p->seg->tail, rng_next(&rng));
+			atomic_store(&p->seg->head, rng_next(&rng));
+			atomic_store(&p->seg->capacity, rng_next(&rng) << 20);
+			p->head_cache = rng_next(&rng); /* as if the peer had fooled an earlier reload */
+			c->tail_cache = c->head + 1 + rng_next(&rng) % 8;
 		}
-		churn(&p, &c, 1, false, &np, &nc);
-		(void)spsc_shm_try_pop(&c, &v);
+		churn(p, c, 1, false, np, nc);
+		(void)spsc_shm_try_pop(c, &v);
 	}
+}
+
+static void after_attach(void)
+{
+	spsc_shm p, c;
+	uint64_t np = 0, nc = 0;
+
+	header_rewritten();
+	pair(8, UINT64_MAX - 50, &p, &c);
+	counters_moved_under_the_consumer(&p, &c, &np, &nc);
+	/* head past the producer's tail: the producer refuses, and says why. */
+	atomic_store(&p.seg->head, p.tail + 100);
+	p.head_cache = p.tail - 8; /* as when it last saw a full ring: the next push reloads */
+	CHECK(!spsc_shm_try_push(&p, 1) && spsc_shm_peer_corrupt(&p), "a head ahead of tail was not refused");
+	wrecked(&p, &c, &np, &nc);
 	spsc_shm_detach(&p);
 	spsc_shm_detach(&c);
 }

@@ -1,6 +1,6 @@
-// common/wait/moodycamel_wait.cpp: moodycamel::BlockingReaderWriterCircularBuffer<uint64_t>
+// stage5-waitfree/extensions/wait/moodycamel_wait.cpp: moodycamel::BlockingReaderWriterCircularBuffer<uint64_t>
 // behind the C calls of moodycamel_wait.h. Built with -flto beside bench_wait.c
-// (common/wait/wait.mk), so the calls inline across the boundary.
+// (stage5-waitfree/extensions/wait/wait.mk), so the calls inline across the boundary.
 #include "moodycamel_wait.h"
 
 #include <new>

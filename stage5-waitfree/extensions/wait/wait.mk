@@ -1,6 +1,6 @@
-# common/wait/wait.mk: the blocking waits of stage5-waitfree/spsc_wait.h,
-# included by the top Makefile. Uses its TOP, BUILD, CC, WARN and the deps
-# target; test.mk's TEST_CFLAGS, TSAN_FLAGS and SANITIZED; abuse.mk's spin
+# stage5-waitfree/extensions/wait/wait.mk: the blocking waits of spsc_wait.h,
+# included by the top Makefile. Uses its TOP, BUILD, CC, WARN and deps_for;
+# test.mk's TEST_CFLAGS, TSAN_FLAGS and SANITIZED; abuse.mk's spin
 # package; bench.mk's BENCH_OPT and BENCH_RESULTS.
 #
 #   make test-wait          the single-thread checks and the two-thread stress, both orderings (gcc and clang)
@@ -8,20 +8,22 @@
 #   make model-wait         spin: the sleeper protocol under a store-buffer model, capacities 1 2 4, and its broken variants
 #   make model-wait-quick   the same at capacities 1 and 2 (a few seconds)
 #   make bench-wait         fence, membarrier, plain stage 5 and moodycamel's blocking ring, into notes/results/latest/wait.md (+ .csv)
-# `make test` runs test-wait, test-wait-tsan and model-wait-quick (TEST_EXTRA).
+# `make check` runs check-wait: test-wait, test-wait-tsan and model-wait.
 
 .PHONY: test-wait test-wait-tsan model-wait model-wait-quick bench-wait
 
 # spin for the model, clang for the second compiler; g++ and moodycamel's
 # headers for the benchmark's peer.
-DEPS_PKGS  += spin clang g++ libreaderwriterqueue-dev
-TEST_EXTRA += test-wait test-wait-tsan model-wait-quick
+$(eval $(call deps_for,wait,spin clang g++ libreaderwriterqueue-dev patch))
+CHECK_PARTS += check-wait
+check-wait: deps-wait
+	@$(MAKE) --no-print-directory test-wait test-wait-tsan model-wait
 
-WAIT_SRC   := $(TOP)/common/wait
+WAIT_SRC   := $(TOP)/stage5-waitfree/extensions/wait
 WAIT_BUILD := $(BUILD)/wait
 WAIT_STAGE := $(TOP)/stage5-waitfree
 WAIT_INC   := -I$(WAIT_STAGE) -I$(TOP)/common/support
-WAIT_HDRS  := $(WAIT_STAGE)/spsc.h $(WAIT_STAGE)/spsc_wait.h $(wildcard $(TOP)/common/support/*.h) $(WAIT_SRC)/wait.mk
+WAIT_HDRS  := $(WAIT_STAGE)/spsc.h $(WAIT_SRC)/spsc_wait.h $(wildcard $(TOP)/common/support/*.h) $(WAIT_SRC)/wait.mk
 # Items per two-thread run: the slow path is what is tested, not volume.
 WAIT_ITEMS      ?= 200000
 WAIT_TSAN_ITEMS ?= 20000
@@ -39,18 +41,18 @@ $(eval $(call wait_test,$(WAIT_BUILD)/test-wait-clang,clang,))
 $(eval $(call wait_test,$(WAIT_BUILD)/tsan-test-wait,$$(CC),$$(TSAN_FLAGS)))
 
 test-wait: $(WAIT_BUILD)/test-wait $(WAIT_BUILD)/test-wait-clang
-	@echo "== stage5-waitfree/spsc_wait.h: blocking push and pop, both orderings ($(WAIT_ITEMS) items per run; $(CC), then clang)"
+	@echo "== stage5-waitfree/extensions/wait/spsc_wait.h: blocking push and pop, both orderings ($(WAIT_ITEMS) items per run; $(CC), then clang)"
 	@$(WAIT_BUILD)/test-wait
 	@$(WAIT_BUILD)/test-wait-clang
 test-wait-tsan: $(WAIT_BUILD)/tsan-test-wait $(WAIT_BUILD)/tsan-broken-publish
-	@echo "== stage5-waitfree/spsc_wait.h under ThreadSanitizer ($(WAIT_TSAN_ITEMS) items per run), then its negative control"
+	@echo "== stage5-waitfree/extensions/wait/spsc_wait.h under ThreadSanitizer ($(WAIT_TSAN_ITEMS) items per run), then its negative control"
 	@$(SANITIZED) clean $< $(WAIT_TSAN_ITEMS)
 	@sh $(TOP)/common/test/tsan-control.sh $(WAIT_BROKEN)/spsc.h $(WAIT_BUILD)/tsan-broken-publish $(WAIT_TSAN_ITEMS)
 
-model-wait: deps
+model-wait: deps-wait
 	@echo "== the sleeper protocol of spsc_wait.h under spin: both orderings at capacities $(WAIT_MODEL_CAPS), then the controls"
 	@sh $(WAIT_SRC)/check.sh $(WAIT_BUILD)/model $(WAIT_SRC)/wait.pml "$(WAIT_MODEL_CAPS)"
-model-wait-quick: deps
+model-wait-quick: deps-wait
 	@echo "== the sleeper protocol of spsc_wait.h under spin (short form): capacities $(WAIT_MODEL_QUICK_CAPS), then the controls"
 	@sh $(WAIT_SRC)/check.sh $(WAIT_BUILD)/model $(WAIT_SRC)/wait.pml "$(WAIT_MODEL_QUICK_CAPS)"
 
@@ -66,7 +68,7 @@ $(WAIT_BENCH): $(WAIT_SRC)/bench_wait.c $(WAIT_SRC)/moodycamel_wait.cpp $(WAIT_S
 		$(WAIT_INC) -I$(WAIT_SRC) -o $@ $(WAIT_SRC)/bench_wait.c $@-moodycamel.o -lstdc++
 # WAIT_BENCH_ARGS: the driver's flags (bench-wait --help), e.g. a shorter run.
 WAIT_BENCH_ARGS ?=
-bench-wait: deps
+bench-wait: deps-wait deps-bench
 	@$(MAKE) --no-print-directory $(WAIT_BENCH)
 	@mkdir -p $(BENCH_RESULTS)/latest
 	@$(WAIT_BENCH) $(WAIT_BENCH_ARGS) --commit "$$(git -C $(TOP) describe --always --dirty 2>/dev/null || echo unknown)" \

@@ -1,5 +1,5 @@
 /*
- * common/wait/test_wait.c: the blocking calls of stage5-waitfree/spsc_wait.h,
+ * stage5-waitfree/extensions/wait/test_wait.c: the blocking calls of stage5-waitfree/extensions/wait/spsc_wait.h,
  * for both orderings (SPSC_WAIT_FENCE, SPSC_WAIT_MEMBARRIER).
  *
  *   test-wait [ITEMS]   the single-thread checks, then a two-thread stress
@@ -26,25 +26,29 @@
  * happens-before: it never asks whether a load could have read an older
  * value, which is how a wake-up is lost (the store-buffering outcome). A
  * lost wake-up would show here only as a deadline passed; the spin model
- * (common/wait/wait.pml) is the check of the ordering.
+ * (stage5-waitfree/extensions/wait/wait.pml) is the check of the ordering.
  *
  * Exit status: 0 all passed, 1 a check failed, 2 bad arguments.
  */
-#define _GNU_SOURCE
+#define _GNU_SOURCE /* before the first #include: spsc_wait.h makes Linux system calls */
 
 #if defined(__SANITIZE_THREAD__) && !defined(__clang__) && __GNUC__ >= 12
 /* GCC: "atomic_thread_fence is not supported with -fsanitize=thread". Known; see above. */
 #pragma GCC diagnostic ignored "-Wtsan"
 #endif
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "parse_number.h"
 #include "sequence.h"
-#include "spsc_wait.h"
+#include "extensions/wait/spsc_wait.h"
 
 #ifndef WAIT_ITEMS
 #define WAIT_ITEMS 200000
@@ -70,55 +74,51 @@ static const char *order_name(enum spsc_wait_order order)
 	return order == SPSC_WAIT_FENCE ? "fence" : "membarrier";
 }
 
-/* An absolute CLOCK_MONOTONIC time ns from now. */
+/* An absolute CLOCK_MONOTONIC time ns from now (now_ns is on that clock). */
 static struct timespec deadline_in(uint64_t ns)
 {
-	struct timespec t;
+	uint64_t t = now_ns() + ns;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += (time_t)(ns / 1000000000u);
-	t.tv_nsec += (long)(ns % 1000000000u);
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_nsec -= 1000000000L;
-		t.tv_sec++;
-	}
-	return t;
+	return (struct timespec){.tv_sec = (time_t)(t / 1000000000u), .tv_nsec = (long)(t % 1000000000u)};
 }
 
 /* ---------------------------------------------------------------- single thread */
 
-static void test_single_thread(enum spsc_wait_order order)
+/* A bad capacity or order: NULL with errno EINVAL, the convention's failure. */
+static void test_create_refuses(enum spsc_wait_order order)
 {
-	const char *name = order_name(order);
-	uint64_t item = 42;
-
 	errno = 0;
-	CHECK(spsc_waitq_create(0, order) == NULL && errno == EINVAL, "%s: capacity 0 gave errno %d, not EINVAL", name,
-	      errno);
+	CHECK(spsc_waitq_create(0, order) == NULL && errno == EINVAL, "%s: capacity 0 gave errno %d, not EINVAL",
+	      order_name(order), errno);
 	errno = 0;
 	CHECK(spsc_waitq_create(4, (enum spsc_wait_order)7) == NULL && errno == EINVAL,
 	      "an unknown order gave errno %d, not EINVAL", errno);
+}
 
-	spsc_waitq *w = spsc_waitq_create(1, order);
-	if (w == NULL) {
-		CHECK(0, "%s: spsc_waitq_create(1): %s", name, strerror(errno));
-		return;
-	}
-	/* Empty: the pop sleeps until the deadline, then fails with ETIMEDOUT and leaves *item alone. */
+/* Empty: the pop sleeps until the deadline, then returns false (errno ETIMEDOUT) and leaves *item alone. */
+static void test_pop_times_out(spsc_waitq *w, const char *name)
+{
+	uint64_t item = 42;
 	struct timespec d = deadline_in(20 * 1000000u);
+
 	errno = 0;
 	CHECK(!spsc_pop_wait_until(w, &item, &d) && errno == ETIMEDOUT && item == 42,
 	      "%s: a pop on an empty queue did not time out cleanly (errno %d, item %" PRIu64 ")", name, errno, item);
 	CHECK(w->consumer.sleeps >= 1 && w->consumer.futex_waits >= 1,
 	      "%s: the timed-out pop did not sleep (%" PRIu64 " sleeps, %" PRIu64 " futex waits)", name,
 	      w->consumer.sleeps, w->consumer.futex_waits);
-	CHECK(order == SPSC_WAIT_FENCE ? w->consumer.membarriers == 0 : w->consumer.membarriers >= 1,
+	CHECK(w->order == SPSC_WAIT_FENCE ? w->consumer.membarriers == 0 : w->consumer.membarriers >= 1,
 	      "%s: %" PRIu64 " membarrier calls", name, w->consumer.membarriers);
 	CHECK(atomic_load(&w->consumer_asleep) == 0, "%s: the timed-out consumer left its flag set", name);
+}
 
-	/* One item: the pop returns it at once; with the ring full, the push times out. */
+/* One item: the pop returns it at once; with the ring (of 1) full, the push times out. */
+static void test_push_times_out(spsc_waitq *w, const char *name)
+{
+	uint64_t item = 0;
+
 	CHECK(spsc_push_wait_until(w, 7, NULL), "%s: a push into an empty queue failed", name);
-	d = deadline_in(20 * 1000000u);
+	struct timespec d = deadline_in(20 * 1000000u);
 	errno = 0;
 	CHECK(!spsc_push_wait_until(w, 8, &d) && errno == ETIMEDOUT,
 	      "%s: a push into a full queue did not time out (errno %d)", name, errno);
@@ -130,6 +130,21 @@ static void test_single_thread(enum spsc_wait_order order)
 	CHECK(w->producer.futex_wakes == 0 && w->consumer.futex_wakes == 0,
 	      "%s: a wake-up call with nobody asleep (%" PRIu64 ", %" PRIu64 ")", name, w->producer.futex_wakes,
 	      w->consumer.futex_wakes);
+}
+
+static void test_single_thread(enum spsc_wait_order order)
+{
+	const char *name = order_name(order);
+	uint64_t item;
+
+	test_create_refuses(order);
+	spsc_waitq *w = spsc_waitq_create(1, order);
+	if (w == NULL) {
+		CHECK(0, "%s: spsc_waitq_create(1): %s", name, strerror(errno));
+		return;
+	}
+	test_pop_times_out(w, name);
+	test_push_times_out(w, name);
 	/* The wait-free calls still work on w->q. */
 	CHECK(spsc_try_push(w->q, 9) && !spsc_try_push(w->q, 10), "%s: try_push on w->q", name);
 	CHECK(spsc_try_pop(w->q, &item) && item == 9 && !spsc_try_pop(w->q, &item), "%s: try_pop on w->q", name);
@@ -148,15 +163,6 @@ struct run {
 	uint64_t moved, bad, first_bad, got;
 };
 
-/* xorshift64: cheap, per-thread, deterministic. */
-static uint64_t next_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /*
  * For 2^12 items the producer is the slow side, then the consumer is: on
  * 1 item in 64 of its slow phase a side sleeps 20-300 us, long enough for
@@ -165,7 +171,7 @@ static uint64_t next_rand(uint64_t *s)
 static void maybe_pause(uint64_t seq, bool producer, uint64_t *rng)
 {
 	bool slow_phase = ((seq >> 12) & 1) == (producer ? 0 : 1);
-	uint64_t r = next_rand(rng);
+	uint64_t r = rng_next(rng);
 
 	if (slow_phase && (r & 63) == 0) {
 		struct timespec t = {0, (long)(20000 + (r >> 32) % 280000)};
@@ -211,6 +217,48 @@ static void *consumer_main(void *arg)
 	return NULL;
 }
 
+/* Every item arrived, in order, and neither side waited past its deadline. */
+static void check_items(const struct run *r, const char *name, size_t capacity)
+{
+	CHECK(r->producer_stalled == NULL && r->consumer_stalled == NULL, "%s capacity %zu: waited %d s for %s", name,
+	      capacity, WAIT_STALL_SECONDS, r->producer_stalled ? r->producer_stalled : r->consumer_stalled);
+	CHECK(r->moved == r->items, "%s capacity %zu: %" PRIu64 " of %" PRIu64 " items arrived", name, capacity,
+	      r->moved, r->items);
+	CHECK(r->bad == 0,
+	      "%s capacity %zu: %" PRIu64 " items out of sequence, the first at position %" PRIu64
+	      " (sequence number %" PRIu64 ")",
+	      name, capacity, r->bad, r->first_bad, r->got);
+	CHECK(spsc_size(r->w->q) == 0, "%s capacity %zu: %zu items left over", name, capacity, spsc_size(r->w->q));
+}
+
+/* The slow path, on both sides: this test cannot pass on the spinning alone. */
+static void check_slept(const spsc_waitq *w, const char *name, size_t capacity)
+{
+	const struct spsc_wait_stats *ps = &w->producer, *cs = &w->consumer;
+
+	CHECK(cs->futex_waits > 0 && ps->futex_wakes > 0,
+	      "%s capacity %zu: the consumer never slept (%" PRIu64 " futex waits, %" PRIu64 " wakes by the producer)",
+	      name, capacity, cs->futex_waits, ps->futex_wakes);
+	CHECK(ps->futex_waits > 0 && cs->futex_wakes > 0,
+	      "%s capacity %zu: the producer never slept (%" PRIu64 " futex waits, %" PRIu64 " wakes by the consumer)",
+	      name, capacity, ps->futex_waits, cs->futex_wakes);
+	CHECK(w->order == SPSC_WAIT_FENCE ? cs->membarriers + ps->membarriers == 0
+	                                  : cs->membarriers == cs->sleeps && ps->membarriers == ps->sleeps,
+	      "%s capacity %zu: membarrier calls %" PRIu64 " + %" PRIu64 " for %" PRIu64 " + %" PRIu64 " sleeps", name,
+	      capacity, cs->membarriers, ps->membarriers, cs->sleeps, ps->sleeps);
+}
+
+static void report_run(const spsc_waitq *w, const char *name, size_t capacity, uint64_t items)
+{
+	const struct spsc_wait_stats *ps = &w->producer, *cs = &w->consumer;
+
+	printf("== wait %s capacity %zu: %" PRIu64 " items in order; consumer slept %" PRIu64 " times (%" PRIu64
+	       " futex waits, %" PRIu64 " membarriers), producer %" PRIu64 " (%" PRIu64 ", %" PRIu64 "); wakes %" PRIu64
+	       " by the producer, %" PRIu64 " by the consumer\n",
+	       name, capacity, items, cs->sleeps, cs->futex_waits, cs->membarriers, ps->sleeps, ps->futex_waits,
+	       ps->membarriers, ps->futex_wakes, cs->futex_wakes);
+}
+
 static void test_two_threads(enum spsc_wait_order order, size_t capacity, uint64_t items)
 {
 	const char *name = order_name(order);
@@ -228,35 +276,11 @@ static void test_two_threads(enum spsc_wait_order order, size_t capacity, uint64
 	}
 	pthread_join(p, NULL);
 	pthread_join(c, NULL);
-
-	const struct spsc_wait_stats *ps = &r.w->producer, *cs = &r.w->consumer;
 	int before = failures;
-	CHECK(r.producer_stalled == NULL && r.consumer_stalled == NULL, "%s capacity %zu: waited %d s for %s", name,
-	      capacity, WAIT_STALL_SECONDS, r.producer_stalled ? r.producer_stalled : r.consumer_stalled);
-	CHECK(r.moved == items, "%s capacity %zu: %" PRIu64 " of %" PRIu64 " items arrived", name, capacity, r.moved,
-	      items);
-	CHECK(r.bad == 0,
-	      "%s capacity %zu: %" PRIu64 " items out of sequence, the first at position %" PRIu64
-	      " (sequence number %" PRIu64 ")",
-	      name, capacity, r.bad, r.first_bad, r.got);
-	/* The slow path, on both sides: this test cannot pass on the spinning alone. */
-	CHECK(cs->futex_waits > 0 && ps->futex_wakes > 0,
-	      "%s capacity %zu: the consumer never slept (%" PRIu64 " futex waits, %" PRIu64 " wakes by the producer)",
-	      name, capacity, cs->futex_waits, ps->futex_wakes);
-	CHECK(ps->futex_waits > 0 && cs->futex_wakes > 0,
-	      "%s capacity %zu: the producer never slept (%" PRIu64 " futex waits, %" PRIu64 " wakes by the consumer)",
-	      name, capacity, ps->futex_waits, cs->futex_wakes);
-	CHECK(order == SPSC_WAIT_FENCE ? cs->membarriers + ps->membarriers == 0
-	                               : cs->membarriers == cs->sleeps && ps->membarriers == ps->sleeps,
-	      "%s capacity %zu: membarrier calls %" PRIu64 " + %" PRIu64 " for %" PRIu64 " + %" PRIu64 " sleeps", name,
-	      capacity, cs->membarriers, ps->membarriers, cs->sleeps, ps->sleeps);
-	CHECK(spsc_size(r.w->q) == 0, "%s capacity %zu: %zu items left over", name, capacity, spsc_size(r.w->q));
+	check_items(&r, name, capacity);
+	check_slept(r.w, name, capacity);
 	if (failures == before)
-		printf("== wait %s capacity %zu: %" PRIu64 " items in order; consumer slept %" PRIu64 " times (%" PRIu64
-		       " futex waits, %" PRIu64 " membarriers), producer %" PRIu64 " (%" PRIu64 ", %" PRIu64
-		       "); wakes %" PRIu64 " by the producer, %" PRIu64 " by the consumer\n",
-		       name, capacity, items, cs->sleeps, cs->futex_waits, cs->membarriers, ps->sleeps, ps->futex_waits,
-		       ps->membarriers, ps->futex_wakes, cs->futex_wakes);
+		report_run(r.w, name, capacity, items);
 	spsc_waitq_destroy(r.w);
 }
 

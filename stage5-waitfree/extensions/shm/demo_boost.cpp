@@ -1,10 +1,10 @@
 /*
- * common/ipc/demo_boost.cpp: what a user would otherwise pick for a queue
+ * stage5-waitfree/extensions/shm/demo_boost.cpp: what a user would otherwise pick for a queue
  * between processes, Boost.Interprocess's message_queue (a ring of
  * fixed-size messages in named shared memory, guarded by a process-shared
  * mutex and condition variables), measured by the same driver as
- * spsc_shm.h (common/ipc/demo_driver.h), between processes. Built twice
- * (common/ipc/ipc.mk): waiting as spsc_shm.h does, try_send and
+ * spsc_shm.h (stage5-waitfree/extensions/shm/demo_driver.h), between processes. Built twice
+ * (stage5-waitfree/extensions/shm/shm.mk): waiting as spsc_shm.h does, try_send and
  * try_receive with spin_pause() between attempts; and with
  * -DDEMO_BOOST_BLOCKING, as its users mostly would, send and receive,
  * which sleep on the queue's condition variables.

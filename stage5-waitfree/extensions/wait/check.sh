@@ -1,7 +1,7 @@
 #!/bin/sh
-# common/wait/check.sh OUTDIR MODEL.pml "CAPS"
+# stage5-waitfree/extensions/wait/check.sh OUTDIR MODEL.pml "CAPS"
 #
-# Model-checks the sleeper protocol of stage5-waitfree/spsc_wait.h with spin
+# Model-checks the sleeper protocol of stage5-waitfree/extensions/wait/spsc_wait.h with spin
 # (what the model abstracts: the comment at its top): both orderings, the
 # fence and the membarrier variant, under the weak (store-buffer) model at
 # each capacity, exhaustively (-DNOREDUCE; a search cut short by the depth
@@ -24,7 +24,7 @@ failed=0
 
 # run, stats, check and control: shared with the stage 5 model.
 # shellcheck source=common/abuse/model/spin-lib.sh
-. "$(dirname "$0")/../abuse/model/spin-lib.sh"
+. "$(dirname "$0")/../../../common/abuse/model/spin-lib.sh"
 
 for cap in $caps; do
 	check weak "fence-cap$cap" "-DCAP=$cap" "-DSAFETY -DNOREDUCE" ""

@@ -1,5 +1,5 @@
 /*
- * common/wait/moodycamel_wait.h: moodycamel::BlockingReaderWriterCircularBuffer
+ * stage5-waitfree/extensions/wait/moodycamel_wait.h: moodycamel::BlockingReaderWriterCircularBuffer
  * (libreaderwriterqueue-dev, readerwriterqueue/readerwritercircularbuffer.h)
  * behind plain C calls, for bench_wait.c. The peer of spsc_wait.h: a bounded
  * ring whose producer and consumer both block (two counting semaphores that

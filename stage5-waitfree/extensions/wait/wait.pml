@@ -1,7 +1,7 @@
 /*
- * common/wait/wait.pml: the sleeper protocol of stage5-waitfree/spsc_wait.h,
+ * stage5-waitfree/extensions/wait/wait.pml: the sleeper protocol of stage5-waitfree/extensions/wait/spsc_wait.h,
  * checked exhaustively by spin under a store-buffer memory model.
- * `make model-wait` runs it (common/wait/check.sh).
+ * `make model-wait` runs it (stage5-waitfree/extensions/wait/check.sh).
  *
  * THE PROTOCOL, both directions at once. The producer pushes ITEMS items
  * into a ring of CAP slots, the consumer pops them. A side that finds the

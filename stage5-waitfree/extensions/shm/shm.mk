@@ -1,6 +1,6 @@
-# common/ipc/ipc.mk: stage 5's ring between two processes
-# (stage5-waitfree/spsc_shm.h), included by the top Makefile. Uses its TOP,
-# BUILD, CC, WARN, COMMON_INC and the deps target; test.mk's TEST_CFLAGS,
+# stage5-waitfree/extensions/shm/shm.mk: stage 5's ring between two
+# processes (spsc_shm.h), included by the top Makefile. Uses its TOP,
+# BUILD, CC, WARN, COMMON_INC and deps_for; test.mk's TEST_CFLAGS,
 # ASAN_FLAGS and SANITIZED; abuse.mk's FUZZ_CC, FUZZ_CFLAGS and FUZZ_RUN;
 # bench.mk's BENCH_OPT; variants.mk's variant_dir.
 #
@@ -14,27 +14,29 @@
 #   make demo-ipc [IPC_ARGS=...] [IPC_RECORD=1]   processes, threads and Boost message_queue: throughput, round trip
 #   make diff-shm             spsc_shm.h against stage 5's spsc.h
 #   make ipc-help             this list
-# `make test` runs ipc-test: TEST_EXTRA below.
+# `make check` runs check-shm: ipc-test.
 
 .PHONY: ipc-test ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control demo-ipc diff-shm \
 	ipc-help
 
 # The Boost adapter of the demo: g++ and Boost.Interprocess (header-only).
-DEPS_PKGS  += libboost-dev g++
-TEST_EXTRA += ipc-test
+$(eval $(call deps_for,shm,clang libclang-rt-dev libboost-dev g++ patch))
+CHECK_PARTS += check-shm
+check-shm: deps-shm
+	@$(MAKE) --no-print-directory ipc-test
 
-IPC_SRC  := $(TOP)/common/ipc
+IPC_SRC  := $(TOP)/stage5-waitfree/extensions/shm
 IPC      := $(BUILD)/ipc
 SHM_DIR  := $(TOP)/stage5-waitfree
 IPC_KILLS        ?= 100
 FUZZ_IPC_SECONDS ?= 10
 IPC_INC  := $(COMMON_INC) -I$(IPC_SRC)
 # What every binary here depends on, besides its source and the queue folder's headers.
-IPC_DEPS := $(wildcard $(TOP)/common/support/*.h) $(IPC_SRC)/guard.h $(IPC_SRC)/ipc.mk
+IPC_DEPS := $(wildcard $(TOP)/common/support/*.h) $(IPC_SRC)/guard.h $(IPC_SRC)/shm.mk
 
 # $(call ipc_binary,output,source,queue folder,flags)
 define ipc_binary
-$1: $2 $3/spsc_shm.h $3/spsc.h $(IPC_DEPS)
+$1: $2 $3/extensions/shm/spsc_shm.h $3/spsc.h $(IPC_DEPS)
 	@mkdir -p $$(@D)
 	$$(CC) $4 -I$3 $(IPC_INC) -o $$@ $2
 endef
@@ -44,11 +46,11 @@ $(eval $(call ipc_binary,$(IPC)/kill,$(IPC_SRC)/test_shm_kill.c,$(SHM_DIR),$$(TE
 $(eval $(call ipc_binary,$(IPC)/hostile,$(IPC_SRC)/test_shm_hostile.c,$(SHM_DIR),$$(TEST_CFLAGS) $$(ASAN_FLAGS)))
 $(eval $(call ipc_binary,$(IPC)/planted/kill-skip,$(IPC_SRC)/test_shm_kill.c,$(SHM_SKIP),$$(TEST_CFLAGS)))
 $(eval $(call ipc_binary,$(IPC)/planted/hostile-shared-mask,$(IPC_SRC)/test_shm_hostile.c,$(SHM_MASK),$$(TEST_CFLAGS) $$(ASAN_FLAGS)))
-$(SHM_SKIP)/spsc_shm.h: $(SHM_SKIP)/spsc.h
-$(SHM_MASK)/spsc_shm.h: $(SHM_MASK)/spsc.h
+$(SHM_SKIP)/extensions/shm/spsc_shm.h: $(SHM_SKIP)/spsc.h
+$(SHM_MASK)/extensions/shm/spsc_shm.h: $(SHM_MASK)/spsc.h
 
 ipc-help:
-	@sed -n '/^#   make/s/^#   //p' $(IPC_SRC)/ipc.mk
+	@sed -n '/^#   make/s/^#   //p' $(IPC_SRC)/shm.mk
 
 ipc-kill: $(IPC)/kill
 	@echo "== spsc_shm.h: $(IPC_KILLS) producers SIGKILLed at random points; the consumer checks every item and must see each death"
@@ -67,12 +69,12 @@ ipc-hostile-control: $(IPC)/planted/hostile-shared-mask
 # ---------------------------------------------------------------- fuzzing spsc_shm_attach
 # $(call ipc_fuzz_binary,output,queue folder)
 define ipc_fuzz_binary
-$1: $(IPC_SRC)/fuzz_attach.c $2/spsc_shm.h $2/spsc.h $(IPC_DEPS)
+$1: $(IPC_SRC)/fuzz_attach.c $2/extensions/shm/spsc_shm.h $2/spsc.h $(IPC_DEPS)
 	@mkdir -p $$(@D)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -I$2 $(IPC_INC) -o $$@ $(IPC_SRC)/fuzz_attach.c
 endef
 SHM_SHORT := $(call variant_dir,stage5-waitfree,planted-shm-short-header)
-$(SHM_SHORT)/spsc_shm.h: $(SHM_SHORT)/spsc.h
+$(SHM_SHORT)/extensions/shm/spsc_shm.h: $(SHM_SHORT)/spsc.h
 $(eval $(call ipc_fuzz_binary,$(IPC)/fuzz-attach,$(SHM_DIR)))
 $(eval $(call ipc_fuzz_binary,$(IPC)/planted/fuzz-attach-short-header,$(SHM_SHORT)))
 fuzz-ipc: $(IPC)/fuzz-attach
@@ -88,7 +90,7 @@ ipc-test: ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuz
 # ---------------------------------------------------------------- the demo
 IPC_DEMO_CXX := g++
 IPC_DEMO_FLAGS := $(BENCH_OPT) -pthread
-$(IPC)/demo-shm: $(IPC_SRC)/demo_ipc.c $(IPC_SRC)/demo_driver.h $(SHM_DIR)/spsc_shm.h $(SHM_DIR)/spsc.h $(IPC_DEPS)
+$(IPC)/demo-shm: $(IPC_SRC)/demo_ipc.c $(IPC_SRC)/demo_driver.h $(IPC_SRC)/spsc_shm.h $(SHM_DIR)/spsc.h $(IPC_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(IPC_DEMO_FLAGS) $(WARN) -I$(SHM_DIR) $(IPC_INC) -o $@ $<
 # Boost twice: spinning on try_send/try_receive as spsc_shm.h does, and blocking in send/receive.
@@ -99,7 +101,7 @@ $(IPC)/demo-boost $(IPC)/demo-boost-blocking: $(IPC_SRC)/demo_boost.cpp $(IPC_SR
 # IPC_ARGS: the driver's options (make demo-ipc IPC_ARGS='--runs 3'); IPC_RECORD=1: also into notes/results/latest/ipc.md.
 IPC_ARGS   ?=
 IPC_RECORD ?=
-demo-ipc: deps
+demo-ipc: deps-shm deps-bench
 	@$(MAKE) --no-print-directory $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking
 	@DEMO_COMPILER="$$($(CC) --version | head -n 1); Boost side: $$($(IPC_DEMO_CXX) --version | head -n 1)" \
 		DEMO_FLAGS="$(IPC_DEMO_FLAGS)" \
@@ -107,4 +109,4 @@ demo-ipc: deps
 		$(if $(IPC_RECORD),--record $(TOP)/notes/results/latest/ipc.md)
 
 diff-shm:
-	@diff -u $(SHM_DIR)/spsc.h $(SHM_DIR)/spsc_shm.h; test $$? -le 1
+	@diff -u $(SHM_DIR)/spsc.h $(IPC_SRC)/spsc_shm.h; test $$? -le 1

@@ -1,5 +1,5 @@
 /*
- * common/ipc/demo_driver.h: the one driver of `make demo-ipc`, compiled as
+ * stage5-waitfree/extensions/shm/demo_driver.h: the one driver of `make demo-ipc`, compiled as
  * C over spsc_shm.h (demo_ipc.c) and as C++ over Boost.Interprocess's
  * message_queue (demo_boost.cpp), so both are measured by the same loops.
  *

@@ -1,5 +1,5 @@
 /*
- * stage5-waitfree/spsc_bulk.h: bulk operations, an extension of stage 5.
+ * stage5-waitfree/extensions/bulk/spsc_bulk.h: bulk operations, an extension of stage 5.
  *
  * Not a rung of the ladder: include it after (or instead of) spsc.h when
  * you want it; the tests, the fuzzer and the benchmark driver do, wherever
@@ -18,7 +18,7 @@
 
 #include <string.h> /* memcpy */
 
-#include "spsc.h"
+#include "../../spsc.h"
 
 /* Tells the tests and the benchmark that these exist. */
 #define SPSC_HAS_BULK 1

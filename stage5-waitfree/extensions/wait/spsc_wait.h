@@ -1,12 +1,14 @@
 /*
- * stage5-waitfree/spsc_wait.h: blocking push and pop, an extension of stage 5.
+ * stage5-waitfree/extensions/wait/spsc_wait.h: blocking push and pop, an extension of stage 5.
  *
  * Not a rung of the ladder, and not pulled in by common/support/queue.h:
  * it makes system calls (futex(2), membarrier(2)) through syscall(2), so
- * its includer must define _GNU_SOURCE (or _DEFAULT_SOURCE) before its
- * first #include, which the tools compiled with -std=c11 do not.
- * common/CONTRACT.md states its contract; common/wait/ tests, models and
- * measures it.
+ * its includer defines _GNU_SOURCE before its first #include, which the
+ * tools compiled with -std=c11 do not. common/CONTRACT.md states its
+ * contract, and the one error convention of stage 5's extensions that
+ * every call here follows: spsc_waitq_create returns NULL with errno; the
+ * _until calls are its try-like form, false when the deadline passed.
+ * stage5-waitfree/extensions/wait/ tests, models and measures it.
  *
  * THE IDEA. A side that finds the ring empty (consumer) or full (producer)
  * tries again SPSC_WAIT_SPINS times, then announces itself as a sleeper
@@ -63,7 +65,7 @@
  *
  * The same holds with the roles swapped (the producer sleeping on a full
  * ring, the consumer's store of head and load of the producer's flag).
- * common/wait/wait.pml checks both variants under a store-buffer memory
+ * stage5-waitfree/extensions/wait/wait.pml checks both variants under a store-buffer memory
  * model, and that removing either fence loses a wake-up.
  *
  * Progress: spsc_push_wait and spsc_pop_wait are BLOCKING: they return
@@ -76,20 +78,24 @@
 #ifndef SPSC_WAIT_H
 #define SPSC_WAIT_H
 
-#if !defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)
-#error "spsc_wait.h: define _GNU_SOURCE (or _DEFAULT_SOURCE) before the first #include: it calls syscall(2)"
+#ifndef _GNU_SOURCE
+#error "define _GNU_SOURCE before the first #include: stage 5's extensions make Linux system calls (common/CONTRACT.md)"
 #endif
 
+#include <assert.h>           /* static_assert */
+#include <errno.h>            /* errno and its values */
 #include <linux/futex.h>      /* FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE */
 #include <linux/membarrier.h> /* MEMBARRIER_CMD_* */
+#include <stdalign.h>         /* alignas */
+#include <stdatomic.h>        /* the futex words, the fences */
+#include <stdbool.h>          /* bool */
+#include <stdint.h>           /* uint32_t, uint64_t */
+#include <stdlib.h>           /* aligned_alloc, free, abort */
 #include <sys/syscall.h>      /* SYS_futex, SYS_membarrier */
 #include <time.h>             /* clock_gettime, struct timespec */
 #include <unistd.h>           /* syscall */
 
-#include "spsc.h"
-
-/* Tells the tests and the benchmark that these exist. */
-#define SPSC_HAS_WAIT 1
+#include "../../spsc.h" /* the queue it wraps, and SPSC_CACHE_LINE */
 
 /*
  * Failed tries before a side announces itself and sleeps: about the cost
@@ -183,11 +189,28 @@ static inline void spsc_wait_pause_(void)
 /* ---- create and destroy */
 
 /*
+ * Registers the process for MEMBARRIER_CMD_PRIVATE_EXPEDITED: 0, or -1 with
+ * errno ENOSYS when the kernel cannot (no membarrier, or no expedited
+ * command: Linux < 4.14).
+ */
+static inline int spsc_wait_register_membarrier_(void)
+{
+	int cmds = spsc_membarrier_(MEMBARRIER_CMD_QUERY);
+
+	if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) ||
+	    spsc_membarrier_(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A queue of capacity slots (rounded up to a power of two, as spsc_create
  * does) with both futex words. SPSC_WAIT_MEMBARRIER registers the process
- * for MEMBARRIER_CMD_PRIVATE_EXPEDITED here; NULL with errno ENOSYS when
- * the kernel cannot (no membarrier, or no expedited command: Linux < 4.14),
- * EINVAL for a bad capacity or order, ENOMEM when allocation fails.
+ * for MEMBARRIER_CMD_PRIVATE_EXPEDITED here. NULL with errno: ENOSYS when
+ * the kernel cannot register, EINVAL for a bad capacity or order, ENOMEM
+ * when allocation fails.
  */
 static inline spsc_waitq *spsc_waitq_create(size_t capacity, enum spsc_wait_order order)
 {
@@ -195,14 +218,8 @@ static inline spsc_waitq *spsc_waitq_create(size_t capacity, enum spsc_wait_orde
 		errno = EINVAL;
 		return NULL;
 	}
-	if (order == SPSC_WAIT_MEMBARRIER) {
-		int cmds = spsc_membarrier_(MEMBARRIER_CMD_QUERY);
-		if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) ||
-		    spsc_membarrier_(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) {
-			errno = ENOSYS;
-			return NULL;
-		}
-	}
+	if (order == SPSC_WAIT_MEMBARRIER && spsc_wait_register_membarrier_() != 0)
+		return NULL;
 	spsc_queue *q = spsc_create(capacity); /* sets errno on failure */
 	if (q == NULL)
 		return NULL;
@@ -221,6 +238,7 @@ static inline spsc_waitq *spsc_waitq_create(size_t capacity, enum spsc_wait_orde
 	return w;
 }
 
+/* Cannot fail; NULL: a no-op. */
 static inline void spsc_waitq_destroy(spsc_waitq *w)
 {
 	if (w == NULL)
@@ -351,8 +369,9 @@ static inline bool spsc_wait_until_(spsc_waitq *w, bool producer, uint64_t *item
 /*
  * Producer thread only. Pushes item, sleeping while the ring is full,
  * and wakes a sleeping consumer. deadline: an absolute CLOCK_MONOTONIC
- * time, or NULL to wait for ever. true when pushed; false with errno
- * ETIMEDOUT at the deadline, nothing stored.
+ * time, or NULL to wait for ever. The try-like form of the convention:
+ * true when pushed; false when the deadline passed (errno ETIMEDOUT),
+ * nothing stored. Not an error: the caller asked for a bounded wait.
  */
 static inline bool spsc_push_wait_until(spsc_waitq *w, uint64_t item, const struct timespec *deadline)
 {
@@ -361,21 +380,22 @@ static inline bool spsc_push_wait_until(spsc_waitq *w, uint64_t item, const stru
 
 /*
  * Consumer thread only. Pops the oldest item into *item, sleeping while
- * the ring is empty, and wakes a sleeping producer. true when popped;
- * false with errno ETIMEDOUT at the deadline, *item untouched.
+ * the ring is empty, and wakes a sleeping producer. The try-like form, as
+ * the push: true when popped; false when the deadline passed (errno
+ * ETIMEDOUT), *item untouched.
  */
 static inline bool spsc_pop_wait_until(spsc_waitq *w, uint64_t *item, const struct timespec *deadline)
 {
 	return spsc_wait_until_(w, false, item, deadline);
 }
 
-/* Producer thread only: returns once item is in the ring. */
+/* Producer thread only; cannot fail: returns once item is in the ring. */
 static inline void spsc_push_wait(spsc_waitq *w, uint64_t item)
 {
 	spsc_push_wait_until(w, item, NULL);
 }
 
-/* Consumer thread only: returns once an item has been popped into *item. */
+/* Consumer thread only; cannot fail: returns once an item has been popped into *item. */
 static inline void spsc_pop_wait(spsc_waitq *w, uint64_t *item)
 {
 	spsc_pop_wait_until(w, item, NULL);

@@ -1,5 +1,5 @@
 /*
- * common/ipc/guard.h: a PROT_NONE page after a mapping, for the hostile
+ * stage5-waitfree/extensions/shm/guard.h: a PROT_NONE page after a mapping, for the hostile
  * tests and the attach fuzzer. A stray access just past the segment then
  * faults, where it could otherwise land in the file's last page or in a
  * neighbouring mapping and go unseen (AddressSanitizer does not watch

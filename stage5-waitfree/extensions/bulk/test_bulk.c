@@ -1,5 +1,5 @@
 /*
- * common/test/test_bulk.c: the contract of stage 5's extension, bulk
+ * stage5-waitfree/extensions/bulk/test_bulk.c: the contract of stage 5's extension, bulk
  * operations (common/CONTRACT.md). Linked into a stage's contract binary
  * when the stage has spsc_bulk.h beside its spsc.h (common/test/test.mk).
  */
@@ -7,7 +7,7 @@
 
 #include <criterion/criterion.h>
 
-#include "spsc_bulk.h"
+#include "queue.h" /* spsc.h and extensions/bulk/spsc_bulk.h of the queue folder */
 #include "test_support.h"
 
 /* Pushes items first .. first+n-1 in one call; expects exactly `moved` of them to go in. */

@@ -1,5 +1,5 @@
 /*
- * common/wait/bench_wait.c: what blocking costs. stage5-waitfree/spsc_wait.h
+ * stage5-waitfree/extensions/wait/bench_wait.c: what blocking costs. stage5-waitfree/extensions/wait/spsc_wait.h
  * in both orderings beside plain stage 5 (try loops with spin_pause, never
  * asleep) and moodycamel::BlockingReaderWriterCircularBuffer (the C++
  * adapter moodycamel_wait.cpp). `make bench-wait` runs it into
@@ -40,7 +40,7 @@
 #include "moodycamel_wait.h"
 #include "parse_number.h"
 #include "spin.h"
-#include "spsc_wait.h"
+#include "extensions/wait/spsc_wait.h"
 
 #ifndef BENCH_FLAGS
 #define BENCH_FLAGS "unknown (built without BENCH_FLAGS)"
@@ -513,7 +513,7 @@ int main(int argc, char **argv)
 	if (opt.csv != NULL && (csv = fopen(opt.csv, "w")) == NULL)
 		fail("cannot write %s: %s", opt.csv, strerror(errno));
 
-	fprintf(md, "# Blocking waits: stage5-waitfree/spsc_wait.h (`make bench-wait`)\n\n");
+	fprintf(md, "# Blocking waits: stage5-waitfree/extensions/wait/spsc_wait.h (`make bench-wait`)\n\n");
 	for (const char *p = header; *p != '\0';) {
 		size_t len = strcspn(p, "\n");
 		fprintf(md, "- %.*s\n", (int)len, p);

@@ -1,12 +1,12 @@
 #!/bin/sh
-# common/ipc/demo-ipc.sh SHM_BINARY BOOST_BINARY... [options]: `make demo-ipc`.
+# stage5-waitfree/extensions/shm/demo-ipc.sh SHM_BINARY BOOST_BINARY... [options]: `make demo-ipc`.
 #
-# Runs the driver (common/ipc/demo_driver.h) over spsc_shm.h (processes,
+# Runs the driver (demo_driver.h) over spsc_shm.h (processes,
 # then threads) and over Boost.Interprocess's message_queue (processes;
 # one binary per way of waiting),
 # and prints one Markdown table with the machine, compiler, flags and
 # commit above it. The compiler and flags come from the environment
-# (DEMO_COMPILER, DEMO_FLAGS: common/ipc/ipc.mk sets them).
+# (DEMO_COMPILER, DEMO_FLAGS: shm.mk sets them).
 #   --items N, --trips N, --runs N, --capacity N, --unpinned: passed on
 #       (Boost gets a tenth of the items: it is that much slower)
 #   --record FILE: also write the table to FILE (make demo-ipc IPC_RECORD=1
