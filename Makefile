@@ -99,6 +99,7 @@ include $(TOP)/common/bench/bench.mk
 include $(TOP)/common/peers/peers.mk
 include $(TOP)/common/abuse/abuse.mk
 include $(TOP)/common/read/read.mk
+include $(TOP)/common/test/topology.mk
 # Stage 5's extensions, each in its folder with its own fragment.
 include $(TOP)/stage5-waitfree/extensions/shm/shm.mk
 include $(TOP)/stage5-waitfree/extensions/wait/wait.mk

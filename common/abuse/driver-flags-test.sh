@@ -1,12 +1,17 @@
 #!/bin/sh
-# common/abuse/driver-flags-test.sh BENCH-BINARY...
+# common/abuse/driver-flags-test.sh BINARY...
 #
-# Hostile command lines for the benchmark driver (common/bench/bench.c): every one
-# must be refused with exit status 2, a message on stderr that names what
-# was wrong, and nothing on stdout; never a silent default, a crash or a
-# run. Every case names the cheap `info` workload, so a flag that is wrongly
-# accepted costs nothing, and is caught by its exit status 0. Two valid
-# command lines must pass, so the test cannot pass by refusing everything.
+# Hostile command lines for the measuring programs, whose command line is
+# the harness's (common/support/harness.h): the benchmark driver
+# (common/bench/bench.c, bench-<stage>), and as well bench-wait and the
+# demo-ipc drivers when they are given. Every one must be refused with exit
+# status 2, a message on stderr that names what was wrong, and nothing on
+# stdout; never a silent default, a crash or a run. Every case names the
+# cheap `info` workload, so a flag that is wrongly accepted costs nothing,
+# and is caught by its exit status 0. Every numeric flag a program's --help
+# lists (`--name N`) gets every bad value, so a new flag is tested the day
+# it is documented. Valid command lines must pass, so the test cannot pass
+# by refusing everything.
 set -u
 if [ $# -eq 0 ]; then
 	echo "usage: $0 BENCH-BINARY..." >&2
@@ -42,20 +47,44 @@ expect() {
 
 for bin in "$@"; do
 	[ -x "$bin" ] || { echo "$0: $bin is not an executable" >&2; exit 2; }
-	# Negative, zero (every one of these has a minimum of 1 or more), huge,
-	# beyond 2^64, not a number, a suffix, hexadecimal, a space, empty, missing.
-	for flag in --items --capacity --runs --min-ms --trips --probe-trips --cap-max-log2 --wait-items --wait-ns; do
+	help=$("$bin" --help 2>/dev/null) || { echo "$0: $bin --help failed" >&2; exit 2; }
+	numbers=$(printf '%s\n' "$help" | sed -n 's/^  \(--[a-z0-9-]*\) N .*/\1/p')
+	[ -n "$numbers" ] || { echo "$0: $bin --help lists no numeric flag (--name N)" >&2; exit 2; }
+	# Negative, zero (every one has a minimum of 1 or more, but --round's
+	# is 0), huge, beyond 2^64, not a number, a suffix, hexadecimal, a
+	# space, empty, missing.
+	for flag in $numbers; do
 		for value in -1 -0 0 99999999999999999999999 18446744073709551616 abc 12abc 1e3 0x10 " 7" ""; do
+			[ "$flag$value" = --round0 ] && continue
 			expect 2 "$flag" "$bin" info "$flag" "$value"
 		done
 		expect 2 "$flag" "$bin" info "$flag"
 	done
-	# Just past each upper limit.
-	expect 2 "--capacity" "$bin" info --capacity 268435457
-	expect 2 "--cap-max-log2" "$bin" info --cap-max-log2 25
-	expect 2 "--runs" "$bin" info --runs 1001
-	expect 2 "--trips" "$bin" info --trips 9
 	expect 2 "--round" "$bin" info --round -3
+	# The benchmark driver (it has --wait): just past each upper limit, and wait policies that do not exist, or none.
+	if printf '%s\n' "$help" | grep -q -- '--wait POLICY'; then
+		expect 2 "--capacity" "$bin" info --capacity 268435457
+		expect 2 "--cap-max-log2" "$bin" info --cap-max-log2 25
+		expect 2 "--runs" "$bin" info --runs 1001
+		expect 2 "--trips" "$bin" info --trips 9
+		expect 2 "--wait" "$bin" info --wait
+		expect 2 "--wait" "$bin" info --wait ""
+		expect 2 "unknown policy 'sleep'" "$bin" info --wait sleep
+		expect 2 "unknown policy 'Spin'" "$bin" info --wait Spin
+		expect 0 "" "$bin" info --items 5 --capacity 4 --quiet
+		expect 0 "" "$bin" info --wait batch --wait-items 4 --wait-ns 100 --quiet
+	fi
+	# bench-wait (it has --queue): a queue that does not exist, or none.
+	if printf '%s\n' "$help" | grep -q -- '--queue NAME'; then
+		expect 2 "--queue" "$bin" info --queue
+		expect 2 "unknown queue 'spin'" "$bin" info --queue spin
+		expect 2 "--queue is missing" "$bin" idle
+		expect 2 "--gap-us" "$bin" info --gap-us 99
+	fi
+	# A program that must be told what to run (the driver, bench-wait), told nothing.
+	if printf '%s\n' "$help" | head -n 1 | grep -q ' WORKLOAD\.\.\.'; then
+		expect 2 "no workload" "$bin"
+	fi
 	# CPUs: not a pair, not numbers, the same twice, one that does not exist.
 	expect 2 "--cpus" "$bin" info --cpus 0
 	expect 2 "--cpus" "$bin" info --cpus a,b
@@ -63,21 +92,15 @@ for bin in "$@"; do
 	expect 2 "does not exist" "$bin" info --cpus 0,1000
 	expect 2 "--cpus" "$bin" info --cpus 0,99999
 	expect 2 "does not exist" env CPUS=1000,1001 "$bin" info
-	# Wait policies that do not exist, or none.
-	expect 2 "--wait" "$bin" info --wait
-	expect 2 "--wait" "$bin" info --wait ""
-	expect 2 "unknown policy 'sleep'" "$bin" info --wait sleep
-	expect 2 "unknown policy 'Spin'" "$bin" info --wait Spin
-	# Flags and workloads that do not exist, none at all, a file that cannot be written.
+	# Flags and workloads that do not exist, a file that cannot be written.
 	expect 2 "unknown flag '--frobnicate'" "$bin" info --frobnicate
 	expect 2 "unknown flag '-x'" "$bin" info -x
 	expect 2 "unknown workload 'everything'" "$bin" everything
-	expect 2 "no workload" "$bin"
 	expect 2 "--csv" "$bin" info --csv /nonexistent/folder/out.csv
 	expect 2 "--csv" "$bin" info --csv ""
 	# Valid lines pass: the test can tell good from bad.
-	expect 0 "" "$bin" info --items 5 --capacity 4 --quiet
-	expect 0 "" "$bin" info --wait batch --wait-items 4 --wait-ns 100 --quiet
+	expect 0 "" "$bin" info --quiet
+	expect 0 "" "$bin" info --round 0 --probe-trips 100 --quiet
 	expect 0 "" "$bin" --help
 done
 if [ "$failed" -ne 0 ]; then

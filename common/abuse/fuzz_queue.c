@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pow2.h" /* the model's rounding: not the header's, which it checks */
 #include "queue.h"
 #include "sequence.h"
 #include "test_alloc.h"
@@ -114,16 +115,6 @@ static size_t start_of(uint8_t b)
 	if (b < 128)
 		return (size_t)b << (sizeof(size_t) * 8 - 8);
 	return SIZE_MAX - (size_t)(b - 128);
-}
-
-/* The model's own rounding, not the header's: a reference must not borrow what it checks. */
-static size_t round_up_pow2(size_t n)
-{
-	size_t p = 1;
-
-	while (p < n)
-		p <<= 1;
-	return p;
 }
 
 /*
@@ -240,7 +231,7 @@ static void create(size_t requested, size_t start)
 			diverge("create(%zu) allocated %zu times before rejecting the capacity", requested, allocs);
 		return;
 	}
-	if (failed || round_up_pow2(requested) >= UNALLOCATABLE) {
+	if (failed || (size_t)pow2_at_least(requested) >= UNALLOCATABLE) {
 		if (q != NULL || err != ENOMEM)
 			diverge("create(%zu) with an allocation failing must fail with ENOMEM: got %p, errno %d",
 			        requested, (void *)q, err);
@@ -251,7 +242,7 @@ static void create(size_t requested, size_t start)
 	spsc_test_set_counters(q, start);
 	m.live = true;
 	m.pushed = m.popped = 0;
-	m.len = round_up_pow2(requested);
+	m.len = (size_t)pow2_at_least(requested);
 	m.growths = m.bytes_copied = 0;
 #ifdef SPSC_HAS_GROWTH_STATS
 	m.cap = SIZE_MAX; /* unbounded */

@@ -72,7 +72,6 @@ static struct {
 	uint64_t items, queues, full_hits, empty_hits, growths;
 } totals[N_CAPACITIES];
 
-
 /*
  * A burst length: usually short, sometimes long enough to fill the largest
  * ring (or, on the other side, to drain it), so both boundaries are met.

@@ -57,9 +57,9 @@ command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (mak
 # A fresh run replaces the previous one, but not the experiments beside it
 # (make bench-experiments writes $out/experiments/)
 rm -rf "$out/raw"
-# (and not make bench-peers' peers* files either)
-find "$out" -maxdepth 1 -type f ! -name 'peers*' \( -name '*.csv' -o -name '*.md' -o -name '*.dat' -o -name '*.svg' -o -name '*.png' \) \
-	-exec rm -f {} + 2>/dev/null || true
+# (and not the files of make bench-peers, bench-stage5-variants, bench-wait and demo-ipc either)
+find "$out" -maxdepth 1 -type f ! -name 'peers*' ! -name 'stage5-variants*' ! -name 'wait*' ! -name 'ipc*' \
+	\( -name '*.csv' -o -name '*.md' -o -name '*.dat' -o -name '*.svg' -o -name '*.png' \) -exec rm -f {} + 2>/dev/null || true
 mkdir -p "$out/raw"
 rows=$out/raw/rows.csv
 bench_begin bench-all
@@ -127,14 +127,20 @@ done
 # perf stat over a fixed-size throughput run, where the PMU exists.
 if [ "$perf_status" = available ]; then
 	say "perf stat: cycles, instructions, cache misses per item"
+	header=$(bench_csv_header "$rows")
 	for s in $stages; do
 		perf stat -x, -e cycles,instructions,cache-misses -o "$out/raw/perf-$s.txt" \
 			"$bin/bench-$s" throughput --items "$PERF_ITEMS" --runs 1 --no-warmup --quiet >/dev/null
-		awk -F, -v OFS=, -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" -v wait="$(field wait)" \
-			'$3 ~ /^(cycles|instructions|cache-misses)/ && $1 ~ /^[0-9]/ {
+		# perf's own CSV (-x,): value first, event third; into one row of ours each.
+		bench_csv_awk 'BEGIN { csv_names(header) }
+			$3 ~ /^(cycles|instructions|cache-misses)/ && $1 ~ /^[0-9]/ {
 				sub(/:.*/, "", $3)
-				print s, s, "perf", 0, 1, "perf_" $3 "_per_item", $1 / n, "per item", "", n, "", cpus, "perf", wait
-			}' "$out/raw/perf-$s.txt" >>"$rows"
+				csv_put("stage", s); csv_put("stage_name", s); csv_put("workload", "perf"); csv_put("round", 0)
+				csv_put("run", 1); csv_put("metric", "perf_" $3 "_per_item"); csv_put("value", $1 / n)
+				csv_put("unit", "per item"); csv_put("items", n); csv_put("cpus", cpus); csv_put("timer", "perf")
+				csv_put("wait", wait); csv_print()
+			}' -v header="$header" -v s="$s" -v n="$PERF_ITEMS" -v cpus="$cpus" \
+			-v wait="$(field wait)" <"$out/raw/perf-$s.txt" >>"$rows"
 	done
 fi
 
@@ -145,9 +151,8 @@ fi
 } >"$out/results.csv"
 
 say "aggregating"
-caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $cpus, $(field compiler), $date_utc, commit $commit"
-awk -F, -v dir="$out" -v caption="$caption" -v perf="$perf_status" -v stages="$stages" \
-	-f "$here/stats.awk" -f "$here/regime.awk" -f "$here/bench-table.awk" "$rows"
+awk -F, -v dir="$out" -v caption="$(bench_caption)" -v perf="$perf_status" -v stages="$stages" \
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/regime.awk" -f "$here/bench-table.awk" "$rows"
 
 # The latency CDF: every round's histogram of a stage merged (bins in
 # order, equal bins added), then accumulated.

@@ -4,6 +4,7 @@
 # measured; no figure is compared with any speed (a shared CI runner's
 # speed proves nothing).
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:?usage: bench-check.sh RESULTS_DIR STAGE...}
 shift
 [ $# -gt 0 ] || { echo "usage: bench-check.sh RESULTS_DIR STAGE..." >&2; exit 2; }
@@ -22,19 +23,19 @@ done
 [ "$bad" -eq 0 ] || exit 1
 
 # results.csv: the header block names the machine, compiler, flags, CPUs,
-# commit; every data row has 14 fields and a numeric value; every stage
-# has every workload (stages are known by their name, column 2).
+# commit; one column header, then rows of as many fields, each with a
+# numeric value; every stage has every workload (stages are known by their
+# name, the stage_name column).
 for key in date machine compiler flags timer cpus commit; do
 	grep -q "^# $key: ." "$dir/results.csv" || check "results.csv: no '# $key:' line in the header"
 done
-awk -F, -v stages="$stages" '
-	/^#/ { next }
-	$1 == "stage" { header++; next }
-	NF != 14 { printf "results.csv line %d: %d fields, expected 14\n", NR, NF; bad = 1; next }
-	$7 !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ { printf "results.csv line %d: value %s is not a number\n", NR, $7; bad = 1; next }
-	{ seen[$2 "," $3] = 1 }
+[ "$(grep -c '^stage,' "$dir/results.csv")" -eq 1 ] || check "results.csv: expected one column header line"
+awk -F, -v stages="$stages" -f "$here/csv.awk" '
+	csv_skip() { next }
+	NF != csv_n { printf "results.csv line %d: %d fields, expected %d\n", NR, NF, csv_n; bad = 1; next }
+	col("value") !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ { printf "results.csv line %d: value %s is not a number\n", NR, col("value"); bad = 1; next }
+	{ seen[col("stage_name") "," col("workload")] = 1 }
 	END {
-		if (header != 1) { print "results.csv: expected one column header line"; bad = 1 }
 		n = split("seed-st seed-mt throughput latency capacity alloc callgrind", w, " ")
 		ns = split(stages, st, " ")
 		for (s = 1; s <= ns; s++) for (i = 1; i <= n; i++)

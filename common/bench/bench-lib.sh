@@ -1,9 +1,12 @@
 # common/bench/bench-lib.sh: what the benchmark scripts share (bench-all.sh,
-# experiments.sh, variants.sh, common/peers/bench-peers.sh). Sourced (POSIX
-# sh), never run. Needs $top (the repository) set first.
+# experiments.sh, variants.sh, common/peers/bench-peers.sh, and stage 5's
+# extensions' bench-wait.sh and demo-ipc.sh). Sourced (POSIX sh), never
+# run. Needs $top (the repository) set first. The results CSV is read by
+# column name (csv.awk) wherever a script picks a column.
 # shellcheck shell=sh disable=SC2034,SC2154 # sets variables for its callers, reads theirs
 
-# The machine and the commit, for every results file's header: sets
+# The machine and the commit, for every results file's header (the one
+# place /proc/cpuinfo is read: no measuring program reads it): sets
 # cpu_model (the model name), cpu_vendor, cpu_family and cpu_model_no
 # (/proc/cpuinfo's vendor_id, cpu family and model: the model name of a VM
 # is often only "Intel(R) Xeon(R) Processor" or "AMD EPYC"), cpu_virt
@@ -44,15 +47,23 @@ bench_machine() {
 #   say TEXT        progress on stderr: "LABEL [mode, Ns]: TEXT"
 #   run Q ARGS      one driver call of bench-Q, rows appended to $rows, with
 #                   the run's probe size and wait policy ($BENCH_WAIT, the
-#                   make variable WAIT: spin, backoff or batch; empty for the
-#                   driver's default; a --wait in ARGS wins)
+#                   make variable WAIT: one of the driver's policies, which
+#                   `info` lists; empty for the driver's default; a --wait
+#                   in ARGS wins)
 #   run_variant V ARGS   one driver call of bench-V, its rows appended to
 #                   $rows with V as a first column (experiments, variants)
-#   field NAME      a line of $info ("compiler", "flags", "cpus", ...)
+#   field NAME      a line of $info ("compiler", "flags", "cpus", "waits", ...)
+#   bench_waits     the driver's wait policies ($info's waits line), the
+#                   one in $BENCH_WAIT first
 #   bench_machine_lines   the "# machine:" and "# cpu:" header lines
 #   bench_header TITLE FLAGS_NOTE CPUS_NOTE
 #                   the header lines every results CSV starts with (after
 #                   bench_machine)
+#   bench_caption   the machine in one line, for the "Machine:" line of a table
+#   bench_start NAME LABEL   a fresh OUTDIR/NAME-raw/ (rows=NAME-raw/rows.csv)
+#                   without the last run's NAME.csv and NAME.md, then
+#                   bench_begin LABEL and bench_machine ($out: OUTDIR)
+#   bench_csv_header FILE   FILE's column header (its first line that is not a comment)
 bench_begin() {
 	bench_label=$1
 	bench_started=$(date +%s)
@@ -68,9 +79,24 @@ run_variant() {
 	_v=$1
 	shift
 	# shellcheck disable=SC2086 # the wait flags are meant to split
-	"$bin/bench-$_v" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --quiet | awk -v v="$_v" -F, '!/^(#|stage,)/ { print v "," $0 }' >>"$rows"
+	"$bin/bench-$_v" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --quiet |
+		bench_csv_awk 'csv_skip() { next } { print v "," $0 }' -v v="$_v" >>"$rows"
+}
+# bench_csv_awk PROGRAM [AWK-OPTION...]: awk -F, over stdin, csv.awk's functions loaded before PROGRAM.
+bench_csv_awk() {
+	_prog=$1
+	shift
+	awk -F, "$@" "$(cat "$top/common/bench/csv.awk")
+$_prog"
 }
 field() { printf '%s\n' "$info" | sed -n "s/^# $1: //p"; }
+bench_waits() {
+	_ws=""
+	for _w in $BENCH_WAIT $(field waits); do
+		case " $_ws " in *" $_w "*) ;; *) _ws="${_ws:+$_ws }$_w" ;; esac
+	done
+	echo "$_ws"
+}
 bench_machine_lines() {
 	echo "# machine: $cpu_model, $cores CPUs online, $(uname -sr)"
 	echo "# cpu: vendor $cpu_vendor, family $cpu_family, model $cpu_model_no, $cpu_virt; machine id $machine_id"
@@ -86,6 +112,16 @@ bench_header() {
 	echo "# commit: $commit"
 	echo "# perf hardware counters: $perf_status"
 }
+bench_start() {
+	rm -rf "$out/$1-raw"
+	rm -f "$out/$1.csv" "$out/$1.md"
+	mkdir -p "$out/$1-raw"
+	rows=$out/$1-raw/rows.csv
+	bench_begin "$2"
+	bench_machine
+}
+bench_caption() { echo "$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"; }
+bench_csv_header() { grep -m 1 -v -e '^#' -e '^$' "$1"; }
 
 # bench_reference FILE: the committed reference FILE (e.g. progression.md)
 # to compare this machine's run with: the folder of this very machine if
@@ -111,9 +147,11 @@ bench_instructions() {
 	_bin=$1 _n=$2 _log=$3
 	_ir1=$(bench_callgrind_ "$_bin" "$_n" "$_log-$_n.txt") || exit 1
 	_ir2=$(bench_callgrind_ "$_bin" $((2 * _n)) "$_log-$((2 * _n)).txt") || exit 1
-	"$_bin" pairs --items "$_n" --quiet | tail -n 1 |
-		awk -F, -v OFS=, -v v="$(awk -v a="$_ir1" -v b="$_ir2" -v n="$_n" 'BEGIN { printf "%.2f", (b - a) / n }')" \
-			'{ $3 = "callgrind"; $6 = "instructions_per_pair"; $7 = v; $8 = "instructions"; $13 = "callgrind"; print }'
+	"$_bin" pairs --items "$_n" --quiet | bench_csv_awk 'csv_skip() { next }
+		{
+			col_set("workload", "callgrind"); col_set("metric", "instructions_per_pair"); col_set("value", v)
+			col_set("unit", "instructions"); col_set("timer", "callgrind"); print
+		}' -v OFS=, -v v="$(awk -v a="$_ir1" -v b="$_ir2" -v n="$_n" 'BEGIN { printf "%.2f", (b - a) / n }')"
 }
 
 bench_callgrind_() {

@@ -34,6 +34,8 @@ for f in "$latest"/*; do
 	case $base in
 	peers*) group=$latest/peers.csv ;;
 	stage5-variants*) group=$latest/${base%.*}.csv ;;
+	wait*) group=$latest/wait.csv ;;
+	ipc*) group=$latest/ipc.csv ;;
 	*) group="" ;;
 	esac
 	if [ -n "$group" ] && [ -f "$group" ] && quick "$group"; then

@@ -1,61 +1,49 @@
 # common/bench/bench-table.awk: the driver's CSV rows -> progression table + plot data.
 #
 #   awk -F, -v dir=OUTDIR -v caption=TEXT -v perf=STATUS -v stages="NAME..." \
-#       -f stats.awk -f regime.awk -f bench-table.awk rows.csv
+#       -f csv.awk -f stats.awk -f regime.awk -f bench-table.awk rows.csv
 #
 # stages: the stages measured, in ladder order (the Makefile's STAGES); the
 # first is the baseline every "speedup" is against, and each stage's step
 # is against the one before it in the list.
-# Columns of a row: 1 stage, 2 stage_name, 3 workload, 4 round, 5 run,
-# 6 metric, 7 value, 8 unit, 9 capacity, 10 items, 11 probe_ns, 12 cpus,
-# 13 timer, 14 wait (the wait policy).
+# The rows are read by column name (csv.awk): stage_name, workload, round,
+# run, metric, value, capacity, probe_ns, wait.
 # Each round is in the regime of its probe (regime.awk: the median probe of
 # the round's throughput runs); where a regime has at least 5 rounds, its
 # own table gives the medians and per-round ratios of its rounds alone.
 # Every figure is a median over rounds; a speedup is the median of the
-# per-round ratios (both stages ran in the same round, so in much the same
-# regime of the VM), never a ratio of medians.
+# per-round ratios (stats.awk's ratio_median: both stages ran in the same
+# round, so in much the same regime of the VM), never a ratio of medians.
 
 # items/s as 7.19M: the origin quotes "~10M ops/sec".
 function mega(v) { return v == "" ? "-" : sprintf("%.2fM", v / 1e6) }
 
 BEGIN { n = split(stages, st, " ") }
-FNR == 1 && $1 == "stage" { next }
+csv_skip() { next }
 {
-	s = $2; w = $3; r = $4; m = $6; v = $7 + 0
+	s = col("stage_name"); w = col("workload"); r = col("round"); m = col("metric"); v = col("value") + 0
 	if (w == "seed-st" || w == "seed-mt") stat_add(w "/" m "/" s, v)
-	else if (w == "throughput" && $5 > 0 && m == "mitems_per_s") {
-		stat_add("tp/" s, v); stat_add("probe/" s, $11)
-		tp[s, r] = v; probe[s, r] = $11; rounds[r] = 1; stat_add("round-probe/" r, $11)
-		wait = $14
+	else if (w == "throughput" && col("run") > 0 && m == "mitems_per_s") {
+		stat_add("tp/" s, v); stat_add("probe/" s, col("probe_ns"))
+		round_put("tp/" s, r, v); regime_probe(r, col("probe_ns"))
+		wait = col("wait")
 	}
 	else if (w == "latency") stat_add("lat/" m "/" s, v)
-	else if (w == "capacity") stat_add("cap/" s "/" $9, v)
+	else if (w == "capacity") stat_add("cap/" s "/" col("capacity"), v)
 	else if (w == "alloc") alloc[m, s] = v
 	else if (w == "callgrind") ir[s] = v
 	else if (w == "perf") perfv[m, s] = v
 }
 
+# The speedup of stage i, in group g (a regime, or "all"): over the first stage, and over the one before it.
+function over_first(i, g) { return ratio_median("tp/" st[i], "tp/" first, g) }
+function over_before(i, g) { return ratio_median("tp/" st[i], "tp/" st[i - 1], g) }
+
 END {
 	first = st[1]; last = st[n]
-	for (r in rounds) regime_add(stat_median("round-probe/" r))
-	regime_decide()
-	# Per-round ratios: each stage against the first and against the one
-	# before it, over all rounds ("") and over each regime's rounds.
-	for (r in rounds) {
-		g = regime_of(stat_median("round-probe/" r))
-		nr[g]++
-		for (i = 1; i <= n; i++)
-			if ((st[i], r) in tp) stat_add("tp/" g "/" st[i], tp[st[i], r])
-		for (i = 2; i <= n; i++) {
-			if (!((st[i], r) in tp) || !((st[i - 1], r) in tp) || !((first, r) in tp)) continue
-			stat_add("speed/" st[i], tp[st[i], r] / tp[first, r])
-			stat_add("step/" st[i], tp[st[i], r] / tp[st[i - 1], r])
-			stat_add("speed/" g "/" st[i], tp[st[i], r] / tp[first, r])
-			stat_add("step/" g "/" st[i], tp[st[i], r] / tp[st[i - 1], r])
-		}
-	}
-	mix = sprintf("%d fast, %d slow", nr["fast"], nr["slow"])
+	regime_rounds()
+	nr["fast"] = regime_count["fast"]; nr["slow"] = regime_count["slow"]
+	mix = regime_mix()
 
 	md = dir "/progression.md"
 	printf "# The progression: %d SPSC queues on one machine\n\n", n > md
@@ -65,7 +53,7 @@ END {
 	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
 	for (i = 1; i <= n; i++) {
 		s = st[i]
-		speed = i == 1 ? "1.0x" : fmt("%.1fx", stat_median("speed/" s))
+		speed = i == 1 ? "1.0x" : fmt("%.1fx", over_first(i, "all"))
 		if (perf != "available") pf = perf
 		else pf = sprintf("%.1f / %.1f / %.3f", perfv["perf_cycles_per_item", s], \
 			perfv["perf_instructions_per_item", s], perfv["perf_cache-misses_per_item", s])
@@ -84,7 +72,7 @@ END {
 	      "min-max is over those rounds; a speedup is the median of per-round ratios. " \
 	      "The probe is a ping-pong of two cache lines (each written by one CPU), in ns per round trip, " \
 	      "taken before every throughput run: it shows which regime the VM was in. RTT: ping-pong over two " \
-	      "queues, timed with clock_gettime. Instructions: callgrind, per push+pop pair on one thread, " \
+	      "queues, timed with the monotonic clock. Instructions: callgrind, per push+pop pair on one thread, " \
 	      "loop and check included. results.csv has every run." > md
 
 	# Each regime with enough rounds: its own medians and per-round ratios.
@@ -97,25 +85,28 @@ END {
 		print "|---|---|--:|--:|--:|--:|" > md
 		for (i = 1; i <= n; i++) {
 			s = st[i]
-			printf "| %s | %s | %d | %s (%s-%s) | %s | %s |\n", s, g, stat_n("tp/" g "/" s), \
-				fmt("%.1f", stat_median("tp/" g "/" s)), fmt("%.1f", stat_min("tp/" g "/" s)), fmt("%.1f", stat_max("tp/" g "/" s)), \
-				(i == 1 ? "1.0" : fmt("%.2f", stat_median("speed/" g "/" s))), (i == 1 ? "-" : fmt("%.2f", stat_median("step/" g "/" s))) > md
+			key = round_sample("tp/" s, g)
+			printf "| %s | %s | %d | %s (%s-%s) | %s | %s |\n", s, g, stat_n(key), \
+				fmt("%.1f", stat_median(key)), fmt("%.1f", stat_min(key)), fmt("%.1f", stat_max(key)), \
+				(i == 1 ? "1.0" : fmt("%.2f", over_first(i, g))), (i == 1 ? "-" : fmt("%.2f", over_before(i, g))) > md
 		}
 	}
 
 	print "\n## Acceptance ratios (medians of per-round throughput ratios)\n" > md
 	print "| ratio | regime | median | rounds | target |" > md
 	print "|---|---|--:|--:|--:|" > md
-	printf "| %s / %s | all (%s) | %s | %d | >= 10 |\n", last, first, mix, fmt("%.1f", stat_median("speed/" last)), \
-		stat_n("speed/" last) > md
+	key = ratio_sample("tp/" last, "tp/" first, "all")
+	printf "| %s / %s | all (%s) | %s | %d | >= 10 |\n", last, first, mix, fmt("%.1f", stat_median(key)), \
+		stat_n(key) > md
+	key = ratio_sample("tp/" last, "tp/" first, "fast")
 	printf "| %s / %s | fast | %s | %d | >= 30 (when 5 or more rounds) |\n", last, first, \
-		(stat_n("speed/fast/" last) ? sprintf("%.1f", stat_median("speed/fast/" last)) : "no fast round"), stat_n("speed/fast/" last) > md
+		(stat_n(key) ? sprintf("%.1f", stat_median(key)) : "no fast round"), stat_n(key) > md
 	for (i = 2; i <= n; i++)
 		for (k = 0; k <= 2; k++) {
-			g = k == 0 ? "" : gs[k]
+			g = k == 0 ? "all" : gs[k]
 			if (k > 0 && nr[g] < 5) continue
-			key = "step/" (k == 0 ? "" : g "/") st[i]
-			printf "| %s / %s | %s | %s | %d | %s |\n", st[i], st[i - 1], (k == 0 ? "all" : g), \
+			key = ratio_sample("tp/" st[i], "tp/" st[i - 1], g)
+			printf "| %s / %s | %s | %s | %d | %s |\n", st[i], st[i - 1], g, \
 				fmt("%.2f", stat_median(key)), stat_n(key), (i >= 3 ? ">= 1" : "-") > md
 		}
 

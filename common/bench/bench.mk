@@ -28,8 +28,8 @@ BENCH_OPT     := -O3 -march=native -DNDEBUG
 BENCH_CFLAGS  := $(BENCH_OPT) $(WARN) -pthread
 BENCH_DIR     := $(BUILD)/bench
 BENCH_RESULTS := $(TOP)/notes/results
-# WAIT=spin|backoff|batch: the wait policy of every run (the driver's --wait);
-# empty: the driver's default.
+# WAIT=POLICY: the wait policy of every run (the driver's --wait; `bench-<stage>
+# info` lists them); empty: the driver's default.
 WAIT ?=
 export BENCH_WAIT := $(WAIT)
 # The callgrind build: the same flags without -march=native, because
@@ -81,11 +81,13 @@ exp_flags = $(filter-out -,$(subst @, ,$(call exp_field,$1,4)))
 exp_what = $(strip $(filter-out -,$(call exp_field,$1,3)) $(call exp_flags,$1))
 $(foreach b,$(EXP_BUILDS),$(eval $(call bench_binary,$(BENCH_DIR)/bench-$(call exp_field,$b,1),$(call exp_dir,$b),$$(BENCH_CFLAGS) $(call exp_flags,$b),$(call exp_what,$b))))
 EXP_BINS := $(foreach b,$(EXP_BUILDS),$(BENCH_DIR)/bench-$(call exp_field,$b,1))
+# The plain builds the experiments compare their variants with: the stages they are about.
+EXP_STAGES := $(sort $(foreach b,$(EXP_BUILDS),$(call exp_field,$b,2)))
 
 # EXPERIMENTS_MODE=quick: the same pipeline on small sizes, to check it works.
 EXPERIMENTS_MODE ?= full
 bench-experiments: deps-bench
-	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,stage1-mutex stage2-ring stage3-atomics stage4-cache-padded stage5-waitfree) $(EXP_BINS)
+	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,$(EXP_STAGES)) $(EXP_BINS)
 	@sh $(BENCH_SRC)/experiments.sh $(EXPERIMENTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest/experiments
 
 # ---------------------------------------------------------------- the progression

@@ -1,24 +1,18 @@
 # common/bench/experiments.awk: experiments.csv (from experiments.sh) into
 # experiments.md. Every figure is a median over rounds; every comparison a
-# median of per-round ratios. Variables: perf_ok, seed, tp_items. Loaded
-# after stats.awk.
-# Columns: 1 variant, 4 workload, 5 round, 7 metric, 8 value, 10 capacity.
+# median of per-round ratios (stats.awk's ratio_median). Variables:
+# perf_ok, seed, tp_items, waits (the driver's wait policies, in order).
+# Loaded after csv.awk and stats.awk: the rows are the driver's, read by
+# column name, with the variant's name in a first column.
 
-# Median over rounds of a/b, both keyed by round.
-function ratio(a, b,    r, name) {
-	name = "ratio:" a "/" b
-	if (!stat_n(name))
-		for (r = 1; r <= rounds; r++)
-			if (((a, r) in byround) && ((b, r) in byround) && byround[b, r] > 0)
-				stat_add(name, byround[a, r] / byround[b, r])
-	return fmt("%.2f", stat_median(name))
-}
+# The median over rounds of a's value over b's in the same round (round_put keys).
+function ratio(a, b) { return fmt("%.2f", ratio_median(a, b, "all")) }
 function tp(v, cap,    k) { k = v SUBSEP cap SUBSEP "tp"; return sprintf("%.1f (%.1f-%.1f)", stat_median(k), stat_min(k), stat_max(k)) }
 
-/^#/ || $1 == "variant" { next }
+csv_skip() { next }
 {
-	v = $1; w = $4; r = $5 + 0; m = $7; x = $8 + 0; cap = $10
-	pol = $15; sub(/:.*/, "", pol)
+	v = col("variant"); w = col("workload"); r = col("round") + 0; m = col("metric"); x = col("value") + 0; cap = col("capacity")
+	pol = col("wait"); sub(/:.*/, "", pol)
 	if (r > rounds) rounds = r
 	# The counting builds run under every wait policy: their samples carry it.
 	if (v ~ /-count$/) { vw = v SUBSEP pol; pols[pol] = 1 } else vw = v
@@ -26,14 +20,14 @@ function tp(v, cap,    k) { k = v SUBSEP cap SUBSEP "tp"; return sprintf("%.1f (
 }
 w == "throughput" && m == "mitems_per_s" {
 	stat_add(vw SUBSEP cap SUBSEP "tp", x)
-	if (cap == 65536 && vw == v) byround["tp:" v, r] = x
+	if (cap == 65536 && vw == v) round_put("tp:" v, r, x)
 	tp_of[vw, cap, r] = x
-	probe_of[vw, cap, r] = $12
+	probe_of[vw, cap, r] = col("probe_ns")
 }
 w == "throughput" && m ~ /_per_mitem$/ { stat_add(vw SUBSEP cap SUBSEP m, x); per[vw SUBSEP cap SUBSEP r SUBSEP m] = x }
-w == "seed-st" && m == "send_ms" { stat_add(v SUBSEP "push", x * 1e6 / seed); byround["push:" v, r] = x }
-w == "seed-st" && m == "receive_ms" { stat_add(v SUBSEP "pop", x * 1e6 / seed); byround["pop:" v, r] = x }
-w == "latency" && m == "rtt_p50_ns" { stat_add(v SUBSEP "p50", x); byround["p50:" v, r] = x }
+w == "seed-st" && m == "send_ms" { stat_add(v SUBSEP "push", x * 1e6 / seed); round_put("push:" v, r, x) }
+w == "seed-st" && m == "receive_ms" { stat_add(v SUBSEP "pop", x * 1e6 / seed); round_put("pop:" v, r, x) }
+w == "latency" && m == "rtt_p50_ns" { stat_add(v SUBSEP "p50", x); round_put("p50:" v, r, x) }
 w == "latency" && m == "rtt_p99_ns" { stat_add(v SUBSEP "p99", x) }
 w ~ /^kernel-/ { stat_add(v SUBSEP w SUBSEP m, x) }
 
@@ -79,7 +73,7 @@ END {
 	print "| build | wait | capacity | throughput Mitems/s | producer found full | consumer found empty | producer loads of head | consumer loads of tail | items per load of tail |"
 	print "|---|---|--:|--:|--:|--:|--:|--:|--:|"
 	n = split("stage1-mutex-count stage2-ring-count stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count", o, " ")
-	np = split("spin backoff batch", pl, " ")
+	np = split(waits, pl, " ")
 	for (p = 1; p <= np; p++) {
 		if (!(pl[p] in pols)) continue
 		for (c = 1; c <= 2; c++) {

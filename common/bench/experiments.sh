@@ -7,8 +7,8 @@
 #      build (throughput, and seed-st on one thread).
 #   2. What padding buys: stage 3 (counters on one line) against stages 4
 #      and 5, each padded to 64 and to 128 bytes (-DSPSC_CACHE_LINE=128).
-#   3. Who waits and who reloads, under each wait policy (spin, backoff,
-#      batch: the driver's --wait): the counting build (-DBENCH_COUNT) of
+#   3. Who waits and who reloads, under each wait policy (the driver's
+#      --wait; its info lists them): the counting build (-DBENCH_COUNT) of
 #      every stage counts, per million items, how often the producer found
 #      the ring full, the consumer found it empty, and (stage 5) how often
 #      each side reloaded the other's counter.
@@ -41,17 +41,18 @@ rm -rf "$out"
 mkdir -p "$out"
 rows=$out/experiments.csv
 bench_begin bench-experiments
-WAITS="spin backoff batch"
+info=$("$bin/bench-stage1-mutex" info)
+WAITS=$(field waits)
 COUNTED="stage1-mutex-count stage2-ring-count stage3-atomics-count stage4-cache-padded-count stage5-waitfree-count"
 
 bench_machine
 {
-	"$bin/bench-stage1-mutex" info
+	echo "$info"
 	echo "# make bench-experiments ($mode): $ROUNDS interleaved rounds, throughput >= $MIN_MS ms per run, latency $TRIPS round trips"
 	bench_machine_lines
 	echo "# date: $date_utc"
 	echo "# commit: $commit"
-	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
+	echo "variant,$(field columns)"
 } >"$rows"
 
 # ------------------------------------------------------------ 1-3: interleaved rounds
@@ -90,12 +91,17 @@ if command -v perf >/dev/null && perf stat -x, -e syscalls:sys_enter_futex true 
 	kernel() {
 		variant=$1 what=$2
 		shift 2
+		header=$(bench_csv_header "$rows")
 		perf stat -x, -e syscalls:sys_enter_futex,context-switches,page-faults -o "$out/perf.tmp" \
 			"$bin/bench-$variant" "$@" --quiet >/dev/null
-		awk -F, -v v="$variant" -v w="$what" -v r="$r" '$1 ~ /^[0-9]+$/ {
-			e = $3; sub(/^syscalls:sys_enter_/, "", e)
-			print v ",," v ",kernel-" w ",0," r "," e "," $1 ",count,,,,,perf-stat"
-		}' "$out/perf.tmp" >>"$rows"
+		# perf's own CSV (-x,): value first, event third; into one row of ours each.
+		bench_csv_awk 'BEGIN { csv_names(header) }
+			$1 ~ /^[0-9]+$/ {
+				e = $3; sub(/^syscalls:sys_enter_/, "", e)
+				csv_put("variant", v); csv_put("stage_name", v); csv_put("workload", "kernel-" w); csv_put("round", 0)
+				csv_put("run", r); csv_put("metric", e); csv_put("value", $1); csv_put("unit", "count")
+				csv_put("timer", "perf-stat"); csv_print()
+			}' -v header="$header" -v v="$variant" -v w="$what" -v r="$r" <"$out/perf.tmp" >>"$rows"
 	}
 	for r in 1 2 3; do
 		for v in stage1-mutex stage2-ring stage3-atomics; do
@@ -111,7 +117,7 @@ else
 fi
 
 say "aggregating"
-awk -F, -v perf_ok="$perf_ok" -v seed="$SEED" -v tp_items="$TP_ITEMS" -f "$here/stats.awk" -f "$here/experiments.awk" \
-	"$rows" >"$out/experiments.md"
+awk -F, -v perf_ok="$perf_ok" -v seed="$SEED" -v tp_items="$TP_ITEMS" -v waits="$WAITS" \
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/experiments.awk" "$rows" >"$out/experiments.md"
 cat "$out/experiments.md"
 say "done: $out"

@@ -16,6 +16,15 @@
 #     of the gap between the two regimes above), else slow;
 #   - regime_of(p) is then "fast" or "slow", regime_note() says which
 #     case it was, in words, for the tables.
+# A table does all this through three calls:
+#   regime_probe(r, p)  the probe of a run that sets round r's regime (its
+#                       throughput runs), for every such run;
+#   regime_rounds()     after the last row: each round's probe is the
+#                       median of its runs'; decides, then sets
+#                       round_group[r] (stats.awk's ratio_sample reads it)
+#                       to "fast" or "slow" for each of those rounds, and
+#                       counts them in regime_count["fast"] and ["slow"];
+#   regime_mix()        "N fast, M slow", for the tables.
 
 BEGIN { REGIME_GAP = 1.5; REGIME_LINE = 250 }
 
@@ -49,3 +58,16 @@ function regime_note() {
 	return sprintf("two regimes: rounds with a probe below %.0f ns are fast, above it slow (probes %.0f-%.0f ns; the split is the widest gap in the sorted probes)", \
 		regime_threshold, regime_lo, regime_hi)
 }
+
+function regime_probe(r, p) { stat_add("regime:round/" r, p); regime_r_[r] = 1 }
+
+function regime_rounds(    r) {
+	for (r in regime_r_) regime_add(stat_median("regime:round/" r))
+	regime_decide()
+	for (r in regime_r_) {
+		round_group[r] = regime_of(stat_median("regime:round/" r))
+		regime_count[round_group[r]]++
+	}
+}
+
+function regime_mix() { return sprintf("%d fast, %d slow", regime_count["fast"], regime_count["slow"]) }

@@ -38,3 +38,41 @@ function stat_pct(name, q,    n, rank) {
 }
 # A figure, or "-" when there is none.
 function fmt(f, v) { return v == "" ? "-" : sprintf(f, v) }
+
+# Per-round values and their ratios. Two queues measured in the same round
+# ran minutes apart at most, in much the same regime of the VM, so a
+# comparison is the median over rounds of the ratio of their values in
+# each round, never the ratio of their medians: the one way every table
+# compares.
+#   round_put(key, r, v)  key's value in round r (a later one replaces it)
+#   round_sample(key, g)  the name of the sample of key's values, one per
+#                         round of group g (as below)
+#   ratio_sample(a, b, g) the name of the sample (stat_n, stat_median,
+#                         stat_min, stat_max read it) of a's value over b's,
+#                         one per round where both have one and b's is not
+#                         0; only the rounds of group g (round_group[r],
+#                         which the table sets, e.g. the regime) unless g
+#                         is "" or "all"
+#   ratio_median(a, b, g) its median, "" when no round has both
+function round_put(key, r, v) { round_v_[key, r] = v + 0; round_r_[r] = 1 }
+function round_in_(r, g) { return g == "" || g == "all" || round_group[r] == g }
+function round_sample(key, g,    name, r) {
+	name = "rounds:" key "/" g
+	if (!(name in round_done_)) {
+		round_done_[name] = 1
+		for (r in round_r_)
+			if (round_in_(r, g) && ((key, r) in round_v_)) stat_add(name, round_v_[key, r])
+	}
+	return name
+}
+function ratio_sample(a, b, g,    name, r) {
+	name = "ratio:" a "/" b "/" g
+	if (!(name in round_done_)) {
+		round_done_[name] = 1
+		for (r in round_r_)
+			if (round_in_(r, g) && ((a, r) in round_v_) && ((b, r) in round_v_) && round_v_[b, r] != 0)
+				stat_add(name, round_v_[a, r] / round_v_[b, r])
+	}
+	return name
+}
+function ratio_median(a, b, g) { return stat_median(ratio_sample(a, b, g)) }

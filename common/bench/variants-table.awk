@@ -1,12 +1,19 @@
 # common/bench/variants-table.awk: stage5-variants.csv (from variants.sh)
-# into its table. Loaded after stats.awk, with -v variants="NAME..." (base
-# first), rounds=N and base=NAME. Every figure is a median over rounds;
-# every ratio the median of per-round ratios against the base.
-# Columns: 1 variant, 4 workload, 5 round, 7 metric, 8 value, 10 capacity, 12 probe_ns.
+# into its table. Loaded after csv.awk and stats.awk, with
+# -v variants="NAME..." (base first), rounds=N and base=NAME. Every figure
+# is a median over rounds; every ratio the median of per-round ratios
+# against the base (stats.awk's ratio_median). The rows are the driver's,
+# read by column name, with the variant's name in a first column.
 
-/^#/ || $1 == "variant" { next }
-$4 == "throughput" && $7 == "mitems_per_s" { x[$1, "tp" $10, $5] = $8; stat_add($1 SUBSEP "tp" $10, $8) }
-$4 == "latency" && $7 == "rtt_p50_ns" { x[$1, "p50", $5] = $8; stat_add($1 SUBSEP "p50", $8); stat_add("probe", $12) }
+csv_skip() { next }
+col("workload") == "throughput" && col("metric") == "mitems_per_s" {
+	round_put(col("variant") SUBSEP "tp" col("capacity"), col("round"), col("value"))
+	stat_add(col("variant") SUBSEP "tp" col("capacity"), col("value"))
+}
+col("workload") == "latency" && col("metric") == "rtt_p50_ns" {
+	round_put(col("variant") SUBSEP "p50", col("round"), col("value"))
+	stat_add(col("variant") SUBSEP "p50", col("value")); stat_add("probe", col("probe_ns"))
+}
 END {
 	n = split(variants, v, " ")
 	split("tp65536 tp1024 p50", m, " ")
@@ -16,13 +23,9 @@ END {
 	print "|---|--:|--:|--:|--:|--:|--:|"
 	for (i = 1; i <= n; i++) {
 		line = "| " v[i]
-		for (k = 1; k <= 3; k++) {
-			for (r = 1; r <= rounds; r++)
-				if (((v[i], m[k], r) in x) && x[base, m[k], r] > 0)
-					stat_add("ratio" SUBSEP v[i] SUBSEP m[k], x[v[i], m[k], r] / x[base, m[k], r])
+		for (k = 1; k <= 3; k++)
 			line = line sprintf(" | %s | %s", fmt(k == 3 ? "%.0f" : "%.1f", stat_median(v[i] SUBSEP m[k])), \
-				fmt("%.2f", stat_median("ratio" SUBSEP v[i] SUBSEP m[k])))
-		}
+				fmt("%.2f", ratio_median(v[i] SUBSEP m[k], base SUBSEP m[k], "all")))
 		print line " |"
 	}
 }

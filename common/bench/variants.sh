@@ -47,11 +47,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/bench-lib.sh"
 bench_machine
+info=$("$bin/bench-$base" info)
 {
-	"$bin/bench-$base" info
+	echo "$info"
 	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $date_utc"
 	bench_machine_lines
-	echo "variant,stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer"
+	echo "variant,$(field columns)"
 } >"$rows"
 bench_begin bench-stage5-variants
 r=1
@@ -67,6 +68,6 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-awk -F, -v variants="$variants" -v rounds="$ROUNDS" -v base="$base" -f "$here/stats.awk" -f "$here/variants-table.awk" \
-	"$rows" >"$out/$name.md"
+awk -F, -v variants="$variants" -v rounds="$ROUNDS" -v base="$base" \
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/variants-table.awk" "$rows" >"$out/$name.md"
 cat "$out/$name.md"

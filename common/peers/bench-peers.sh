@@ -41,10 +41,12 @@ done
 command -v gnuplot >/dev/null || { echo "bench-peers.sh: gnuplot is missing (make deps)" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "bench-peers.sh: valgrind is missing (make deps)" >&2; exit 2; }
 
-# The wait policies, the default first (PEERS_WAITS in peers.mk): every
-# queue runs under each, in every round; the tables and targets are the
-# default's, and the others get a table each.
-waits=${PEERS_WAITS:-spin backoff batch}
+# The wait policies: every one the driver knows (its info's waits line),
+# WAIT's first (the default), unless PEERS_WAITS names some. Every queue
+# runs under each, in every round; the tables and targets are the first's,
+# and the others get a table each.
+info=$("$bin/bench-$subject" info)
+waits=${PEERS_WAITS:-$(bench_waits)}
 default_wait=${waits%% *}
 unset BENCH_WAIT # the policy is given run by run here
 
@@ -64,16 +66,11 @@ done
 queues="$queues $baseline"
 nq=$(echo $queues | wc -w)
 
-rm -rf "$out/peers-raw"
-rm -f "$out"/peers.csv "$out"/peers.md "$out"/peers-*.dat "$out"/peers-*.svg "$out"/peers-*.png
-mkdir -p "$out/peers-raw"
-rows=$out/peers-raw/rows.csv
-bench_begin bench-peers
+bench_start peers bench-peers
+rm -f "$out"/peers-*.dat "$out"/peers-*.svg "$out"/peers-*.png
 has_bulk() { "$bin/bench-$1" info | grep -q '^# bulk: yes'; }
 
 # ------------------------------------------------------------ the header, as bench-all writes it
-info=$("$bin/bench-$subject" info)
-bench_machine
 [ "$perf_status" = available ] && perf_status="available (not used here)"
 {
 	bench_header "make bench-peers$([ "$mode" = quick ] && echo " (quick)" || true)" " (every queue's own flags below)" " (producer+consumer)"
@@ -119,9 +116,9 @@ done
 
 # ------------------------------------------------------------ results
 cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
-caption="$cpu_model, $cores CPUs ($(uname -r)), CPUs $(field cpus), $(field compiler), $date_utc, commit $commit"
-awk -F, -v dir="$out" -v caption="$caption" -v subject="$subject" -v baseline="$baseline" -v waits="$waits" \
-	-f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" -f "$here/peers-table.awk" "$rows"
+awk -F, -v dir="$out" -v caption="$(bench_caption)" -v subject="$subject" -v baseline="$baseline" -v waits="$waits" \
+	-f "$top/common/bench/csv.awk" -f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" \
+	-f "$here/peers-table.awk" "$rows"
 
 bench_charts "$out" "$cpu_model, CPUs $(field cpus), $date_utc" "" \
 	"$here/peers-throughput.gp" "$here/peers-rtt.gp"

@@ -1,14 +1,13 @@
 # common/peers/peers-table.awk: peers.md and the chart data from the rows of
-# make bench-peers (bench.c's CSV, no header). Called by bench-peers.sh with
-# -v dir=OUTDIR -v caption=... -v subject=STAGE -v baseline=STAGE
-# -v waits="POLICY..." (the default first), after common/bench/stats.awk and
-# common/bench/regime.awk. Every figure is a median over rounds; min-max is
-# over rounds; every ratio is the median of per-round ratios (two queues in
-# one round saw the same regime of the VM), never a ratio of medians. Each
-# round is in the regime of its probe (the median probe of its throughput
-# runs); a regime with at least 5 rounds gets its own ratios.
-# Columns: 1 stage, 2 name, 3 workload, 4 round, 5 run, 6 metric, 7 value,
-# 8 unit, 9 capacity, 10 items, 11 probe_ns, 12 cpus, 13 timer, 14 wait.
+# make bench-peers (the driver's CSV, read by column name). Called by
+# bench-peers.sh with -v dir=OUTDIR -v caption=... -v subject=STAGE
+# -v baseline=STAGE -v waits="POLICY..." (the default first), after
+# common/bench/csv.awk, stats.awk and regime.awk. Every figure is a median
+# over rounds; min-max is over rounds; every ratio is the median of
+# per-round ratios (stats.awk's ratio_sample: two queues in one round saw
+# the same regime of the VM), never a ratio of medians. Each round is in
+# the regime of its probe (the median probe of its throughput runs); a
+# regime with at least 5 rounds gets its own ratios.
 
 # 1000000 -> "1M", 100000 -> "100k": an item count as the notes write it.
 function count(n) { return n % 1000000 == 0 ? n / 1000000 "M" : n % 1000 == 0 ? n / 1000 "k" : n }
@@ -17,38 +16,49 @@ function verdict(v, target, le) { if (v == "") return "not measured"; return (le
 function mmm(key) { return sprintf("%s (%s-%s)", fmt("%.1f", stat_median(key)), fmt("%.1f", stat_min(key)), fmt("%.1f", stat_max(key))) }
 
 BEGIN { nw = split(waits, wl, " "); dw = wl[1] }
-$1 == "stage" { next }
+csv_skip() { next }
 {
-	q = $2; r = $4; w = $14; sub(/:.*/, "", w)
+	q = col("stage_name"); r = col("round"); w = col("wait"); sub(/:.*/, "", w)
+	wl_ = col("workload"); m = col("metric"); v = col("value"); cap = col("capacity")
 	if (!(q in seen)) { seen[q] = 1; order[++nq] = q }
 	if (r > 0) rounds[r] = 1
 }
-$3 == "throughput" && $6 == "mitems_per_s" {
+wl_ == "throughput" && m == "mitems_per_s" {
 	# The baseline is unbounded: its one run per round stands for both capacities.
-	if ($9 == 65536 || q == baseline) tp[q, w, 65536, r] = $7
-	if ($9 == 1024 || q == baseline) tp[q, w, 1024, r] = $7
-	stat_add("round-probe/" r, $11)
-	if (q == subject && w == dw && $9 == 65536) s5probe[r] = $11
+	if (cap == 65536 || q == baseline) { tp[q, w, 65536, r] = v; round_put("tp/" w "/" q "/65536", r, v) }
+	if (cap == 1024 || q == baseline) { tp[q, w, 1024, r] = v; round_put("tp/" w "/" q "/1024", r, v) }
+	regime_probe(r, col("probe_ns"))
+	if (q == subject && w == dw && cap == 65536) s5probe[r] = col("probe_ns")
 }
-$3 == "latency" && $6 == "rtt_p50_ns" { p50[q, w, r] = $7; lprobe[q, w, r] = $11 }
-$3 == "latency" && $6 == "rtt_p99_ns" { p99[q, w, r] = $7 }
-$3 == "seed-st" && $6 == "total_ms" { stat_add("seed/" q, $7); seed_items = $10 }
-$3 == "bulk" && $6 ~ /^bulk[0-9]+_mitems_per_s$/ {
-	b = $6; sub(/^bulk/, "", b); sub(/_.*/, "", b)
-	bulk[q, b, r] = $7; hasbulk[q] = 1
+wl_ == "latency" && m == "rtt_p50_ns" {
+	p50[q, w, r] = v; lprobe[q, w, r] = col("probe_ns")
+	round_put("p50/" w "/" q, r, v); round_put("lprobe/" w "/" q, r, col("probe_ns"))
 }
-$6 == "instructions_per_pair" { ir[q] = $7 }
+wl_ == "latency" && m == "rtt_p99_ns" { p99[q, w, r] = v }
+wl_ == "seed-st" && m == "total_ms" { stat_add("seed/" q, v); seed_items = col("items") }
+wl_ == "bulk" && m ~ /^bulk[0-9]+_mitems_per_s$/ {
+	b = m; sub(/^bulk/, "", b); sub(/_.*/, "", b)
+	bulk[q, b, r] = v; hasbulk[q] = 1; round_put("bulk/" q "/" b, r, v)
+}
+m == "instructions_per_pair" { ir[q] = v }
+
+# The per-round ratios of the tables (stats.awk), in group G (a regime, or "all"):
+# stage 5's throughput over q's at capacity c, its RTT p50 over q's, q's RTT p50
+# over the probe of its run, and q's single-item throughput over its batch-b one.
+function tp_ratio(G, w, q, c) { return ratio_sample("tp/" w "/" s5 "/" c, "tp/" w "/" q "/" c, G) }
+function rtt_ratio(G, w, q) { return ratio_sample("p50/" w "/" s5, "p50/" w "/" q, G) }
+function rtt_probe(G, w, q) { return ratio_sample("p50/" w "/" q, "lprobe/" w "/" q, G) }
+function single_bulk(G, q, b) { return ratio_sample("tp/" dw "/" q "/65536", "bulk/" q "/" b, G) }
 
 END {
 	s5 = subject
 	nb = split("1 8 32 256", batches, " ")
 	split("fast slow", gs, " ")
-	for (r in rounds) regime_add(stat_median("round-probe/" r))
-	regime_decide()
+	regime_rounds()
+	nr["fast"] = regime_count["fast"]; nr["slow"] = regime_count["slow"]
 	# Every sample under "/all/" and under its regime's name.
 	for (r in rounds) {
-		g = regime_of(stat_median("round-probe/" r))
-		nr[g]++
+		g = round_group[r]
 		for (k = 0; k <= 1; k++) {
 			G = k ? g : "all"
 			for (j = 1; j <= nw; j++) {
@@ -56,15 +66,10 @@ END {
 				for (i = 1; i <= nq; i++) {
 					q = order[i]
 					for (c = 1024; c <= 65536; c *= 64)
-						if ((q, w, c, r) in tp) {
-							stat_add("tp/" G "/" w "/" q "/" c, tp[q, w, c, r])
-							if ((s5, w, c, r) in tp && q != s5) stat_add("ratio/" G "/" w "/" q "/" c, tp[s5, w, c, r] / tp[q, w, c, r])
-						}
+						if ((q, w, c, r) in tp) stat_add("tp/" G "/" w "/" q "/" c, tp[q, w, c, r])
 					if ((q, w, r) in p50) {
 						stat_add("p50/" G "/" w "/" q, p50[q, w, r]); stat_add("p99/" G "/" w "/" q, p99[q, w, r])
 						stat_add("lprobe/" G "/" w "/" q, lprobe[q, w, r])
-						stat_add("rttprobe/" G "/" w "/" q, p50[q, w, r] / lprobe[q, w, r])
-						if ((s5, w, r) in p50 && q != s5) stat_add("rttratio/" G "/" w "/" q, p50[s5, w, r] / p50[q, w, r])
 					}
 				}
 			}
@@ -72,9 +77,7 @@ END {
 				q = order[i]
 				for (m = 1; m <= nb; m++) {
 					b = batches[m]
-					if (!((q, b, r) in bulk)) continue
-					stat_add("bulk/" G "/" q "/" b, bulk[q, b, r])
-					if ((q, dw, 65536, r) in tp) stat_add("single/" G "/" q "/" b, tp[q, dw, 65536, r] / bulk[q, b, r])
+					if ((q, b, r) in bulk) stat_add("bulk/" G "/" q "/" b, bulk[q, b, r])
 				}
 			}
 			if (r in s5probe) {
@@ -83,7 +86,7 @@ END {
 			}
 		}
 	}
-	mix = sprintf("%d fast, %d slow", nr["fast"], nr["slow"])
+	mix = regime_mix()
 
 	md = dir "/peers.md"
 	print "# Stage 5 beside established SPSC queues\n" > md
@@ -98,15 +101,15 @@ END {
 		q = order[i]
 		K = "/all/" dw "/" q
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | all %d (%s) |\n", q, \
-			mmm("tp" K "/65536"), (q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/65536"))), \
-			mmm("tp" K "/1024"), (q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/1024"))), \
+			mmm("tp" K "/65536"), (q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", dw, q, 65536)))), \
+			mmm("tp" K "/1024"), (q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", dw, q, 1024)))), \
 			fmt("%.0f", stat_median("p50" K)), fmt("%.0f", stat_median("p99" K)), \
-			(q == s5 ? "-" : fmt("%.2f", stat_median("rttratio" K))), fmt("%.2f", stat_median("rttprobe" K)), \
+			(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio("all", dw, q)))), fmt("%.2f", stat_median(rtt_probe("all", dw, q))), \
 			fmt("%.2f", stat_median("seed/" q)), ((q in ir) ? ir[q] : "-"), stat_n("tp" K "/65536"), mix > md
 	}
 	printf "\nProbe (two-line round trip before each stage-5 throughput run): median %s ns (%s-%s). " \
 	       "Every figure is a median over rounds, min-max over rounds; every ratio is the median of per-round " \
-	       "ratios. RTT: ping-pong over two queues, clock_gettime per trip. seed-st: %s pushes then %s pops on " \
+	       "ratios. RTT: ping-pong over two queues, the monotonic clock read per trip. seed-st: %s pushes then %s pops on " \
 	       "one thread. Instructions: callgrind, one thread, loop and sequence check included. peers.csv has every run.\n", \
 	       fmt("%.0f", stat_median("probe/all")), fmt("%.0f", stat_min("probe/all")), fmt("%.0f", stat_max("probe/all")), \
 	       count(seed_items), count(seed_items) > md
@@ -122,9 +125,9 @@ END {
 			q = order[i]
 			K = "/" g "/" dw "/" q
 			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", q, g, mmm("tp" K "/65536"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/65536"))), mmm("tp" K "/1024"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/1024"))), fmt("%.0f", stat_median("p50" K)), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("rttratio" K))) > md
+				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio(g, dw, q, 65536)))), mmm("tp" K "/1024"), \
+				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio(g, dw, q, 1024)))), fmt("%.0f", stat_median("p50" K)), \
+				(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio(g, dw, q)))) > md
 		}
 	}
 
@@ -138,9 +141,9 @@ END {
 			q = order[i]
 			K = "/all/" w "/" q
 			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", q, mmm("tp" K "/65536"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/65536"))), mmm("tp" K "/1024"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("ratio" K "/1024"))), fmt("%.0f", stat_median("p50" K)), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median("rttratio" K))), \
+				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", w, q, 65536)))), mmm("tp" K "/1024"), \
+				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", w, q, 1024)))), fmt("%.0f", stat_median("p50" K)), \
+				(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio("all", w, q)))), \
 				(stat_median("p50/all/" dw "/" q) > 0 ? fmt("%.2f", stat_median("p50" K) / stat_median("p50/all/" dw "/" q)) : "-") > md
 		}
 	}
@@ -156,7 +159,7 @@ END {
 			b = batches[m]
 			line = line sprintf(" | %s (%s-%s)", fmt("%.1f", stat_median("bulk/all/" q "/" b)), fmt("%.0f", stat_min("bulk/all/" q "/" b)), fmt("%.0f", stat_max("bulk/all/" q "/" b)))
 		}
-		print line sprintf(" | %s |", fmt("%.2f", stat_median("single/all/" q "/32"))) > md
+		print line sprintf(" | %s |", fmt("%.2f", stat_median(single_bulk("all", q, 32)))) > md
 	}
 	print "\nQueues without bulk operations (ck_ring, moodycamel's ReaderWriterQueue, stage 1) are not in this table." > md
 
@@ -171,18 +174,18 @@ END {
 			q = order[i]
 			if (q == s5) continue
 			for (c = 65536; c >= 1024; c /= 64) {
-				key = "ratio/" G "/" dw "/" q "/" c
+				key = tp_ratio(G, dw, q, c)
 				printf "| stage 5 / %s throughput, capacity %d, >= 1 | %s | %s | %d | %s |\n", q, c, R, \
 					fmt("%.3f", stat_median(key)), stat_n(key), verdict(stat_median(key), 1, 0) > md
 			}
-			key = "rttratio/" G "/" dw "/" q
+			key = rtt_ratio(G, dw, q)
 			printf "| stage 5 / %s RTT p50, <= 1 | %s | %s | %d | %s |\n", q, R, fmt("%.3f", stat_median(key)), \
 				stat_n(key), verdict(stat_median(key), 1, 1) > md
 		}
-		key = "single/" G "/" s5 "/32"
+		key = single_bulk(G, s5, 32)
 		printf "| stage 5 single-item / its batch-32 throughput, >= 0.5 | %s | %s | %d | %s |\n", R, \
 			fmt("%.3f", stat_median(key)), stat_n(key), verdict(stat_median(key), 0.5, 0) > md
-		key = "rttprobe/" G "/" dw "/" s5
+		key = rtt_probe(G, dw, s5)
 		printf "| stage 5 RTT p50 / probe of the same round, <= 1.5 | %s | %s | %d | %s |\n", R, \
 			fmt("%.2f", stat_median(key)), stat_n(key), verdict(stat_median(key), 1.5, 1) > md
 	}

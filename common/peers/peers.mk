@@ -73,5 +73,6 @@ bench-peers: deps-bench
 	@PEER_TABLE="$(PEER_TABLE)" PEERS_WAITS="$(PEERS_WAITS)" \
 		sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(PEERS_STAGES)
 PEERS_MODE ?= full
-# The wait policies every queue runs under, the default first (WAIT=... puts that one first).
-PEERS_WAITS ?= $(strip $(WAIT) $(filter-out $(WAIT),spin backoff batch))
+# The wait policies every queue runs under, the default first: empty, every
+# policy the driver knows (`bench-<stage> info`), WAIT=... first.
+PEERS_WAITS ?=

@@ -49,7 +49,6 @@ struct stress {
 	        r; /* full_hits: producer; size_*: observer; stalled: the side that stalled; rest: consumer */
 };
 
-
 /*
  * Random short pauses in phases: for 2^17 items the producer is the slow
  * side (the queue runs empty), then the consumer is (the queue fills, even

@@ -1,87 +1,94 @@
 #!/bin/sh
-# stage5-waitfree/extensions/shm/demo-ipc.sh SHM_BINARY BOOST_BINARY... [options]: `make demo-ipc`.
+# stage5-waitfree/extensions/shm/demo-ipc.sh MODE OUTDIR BINARY... [FLAG...]:
+# `make demo-ipc`, stage 5's ring between two processes.
 #
-# Runs the driver (demo_driver.h) over spsc_shm.h (processes,
-# then threads) and over Boost.Interprocess's message_queue (processes;
-# one binary per way of waiting),
-# and prints one Markdown table with the machine, compiler, flags and
-# commit above it. The compiler and flags come from the environment
-# (DEMO_COMPILER, DEMO_FLAGS: shm.mk sets them).
-#   --items N, --trips N, --runs N, --capacity N, --unpinned: passed on
-#       (Boost gets a tenth of the items: it is that much slower)
-#   --record FILE: also write the table to FILE (make demo-ipc IPC_RECORD=1
-#       writes notes/results/latest/ipc.md)
-# Exit status: 0, 1 when a run failed, 2 on bad usage.
-set -u
+# Each BINARY is the one driver (demo_driver.h) over one queue: spsc_shm.h
+# first (between processes, then threads: its process row is the base of
+# every ratio), then Boost.Interprocess's message_queue, spinning and
+# blocking. They take turns in every round, in a rotating order, as
+# bench-all's stages do, so each samples the same regimes of the VM.
+# MODE is `full` (make demo-ipc) or `quick` (IPC_MODE=quick: small sizes,
+# proves the pipeline). FLAG...: given to every run after the script's own
+# (make's IPC_ARGS, e.g. --capacity 65536; a binary's --help lists them).
+# OUTDIR (notes/results/latest) receives ipc.csv (bench-all's header, then
+# every row) and ipc.md (ipc-table.awk). Exit status: 0, 1 when a run
+# failed, 2 on bad usage.
+set -eu
+
 usage() {
-	echo "usage: make demo-ipc [IPC_ARGS='--items N --trips N --runs N --capacity N --unpinned'] [IPC_RECORD=1]"
-	echo "   or: $0 SHM_BINARY BOOST_BINARY... [--items N] [--trips N] [--runs N] [--capacity N] [--unpinned] [--record FILE]"
-	echo "  throughput (Mitems/s) and round trip (p50, p99 ns) between processes and threads,"
-	echo "  median of the runs (min-max); defaults: 10000000 items, 100000 trips, 5 runs, capacity 1024"
+	echo "usage: make demo-ipc [IPC_MODE=quick] [IPC_ARGS='--capacity N --cpus A,B ...']"
+	echo "   or: $0 full|quick OUTDIR BINARY... [FLAG...]"
+	echo "  throughput (Mitems/s) and round trip (p50, p99 ns) between processes and threads, the binaries"
+	echo "  in turns round by round; the table in OUTDIR/ipc.md, every run in OUTDIR/ipc.csv"
 }
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
-if [ $# -lt 2 ] || [ ! -x "$1" ] || [ ! -x "$2" ]; then
-	usage >&2
-	exit 2
-fi
-shm=$1 boost=""
-shift
-while [ $# -gt 0 ] && [ -x "$1" ] && [ -f "$1" ]; do
-	boost="$boost $1"
+[ $# -ge 3 ] || { usage >&2; exit 2; }
+mode=$1 out=$2
+shift 2
+bins=""
+while [ $# -gt 0 ] && [ -f "$1" ] && [ -x "$1" ]; do
+	bins="$bins $1"
 	shift
 done
-args="" boost_args="" record=""
-while [ $# -gt 0 ]; do
-	case "$1" in
-	-h | --help) usage; exit 0 ;;
-	--unpinned) args="$args $1" boost_args="$boost_args $1" ;;
-	--items)
-		[ $# -ge 2 ] || { echo "demo-ipc: --items needs a value" >&2; exit 2; }
-		case "$2" in '' | *[!0-9]*) echo "demo-ipc: --items '$2' is not a positive decimal number" >&2; exit 2 ;; esac
-		args="$args --items $2" boost_args="$boost_args --items $(($2 / 10 < 10 ? 10 : $2 / 10))"
-		shift ;;
-	--trips | --runs | --capacity)
-		[ $# -ge 2 ] || { echo "demo-ipc: $1 needs a value" >&2; exit 2; }
-		args="$args $1 $2" boost_args="$boost_args $1 $2"
-		shift ;;
-	--record)
-		[ $# -ge 2 ] || { echo "demo-ipc: --record needs a file" >&2; exit 2; }
-		record=$2
-		shift ;;
-	*) echo "demo-ipc: unknown option '$1'" >&2; usage >&2; exit 2 ;;
-	esac
-	shift
-done
-# The drivers check their own values (exit 2): ask them before the long runs.
-# shellcheck disable=SC2086 # word splitting of the option lists is wanted
-"$shm" $args --help >/dev/null || exit 2
+[ -n "$bins" ] || { echo "demo-ipc: no driver binary given" >&2; usage >&2; exit 2; }
+extra="$*"
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$top/common/bench/bench-lib.sh"
 
-out=$(mktemp) || exit 1
-trap 'rm -f "$out"' EXIT
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-fam=$(sed -n 's/^cpu family[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-model=$(sed -n 's/^model[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-{
-	echo "# Between processes: spsc_shm.h beside threads and Boost.Interprocess message_queue"
-	echo
-	echo "- machine: $cpu (family $fam model $model), $(nproc) CPUs online, $(uname -sr)"
-	echo "- compiler: ${DEMO_COMPILER:-unknown}; flags: ${DEMO_FLAGS:-unknown}"
-	echo "- commit: $(git -C "$(dirname "$0")" describe --always --dirty 2>/dev/null || echo unknown); $(date -u +%Y-%m-%dT%H:%MZ)"
-	echo "- options:${args:- defaults}; Boost:${boost_args:- defaults, a tenth of the items}"
-	echo "- producer (pinger) on CPU 0, consumer (ponger) on CPU 1 unless --unpinned; one warm-up run, then median (min-max) of the runs."
-	echo "  A round trip is timed with two clock_gettime calls (some tens of ns of it are the clock)."
-	echo
-	echo "| queue | between | throughput, Mitems/s | round trip p50, ns | round trip p99, ns |"
-	echo "|---|---|---|---|---|"
-} >"$out"
-cat "$out"
-# shellcheck disable=SC2086
-"$shm" $args | tee -a "$out" || exit 1
-for b in $boost; do
-	# shellcheck disable=SC2086
-	"$b" $boost_args | tee -a "$out" || exit 1
+# Full: about a minute on a 2-vCPU VM, most of it Boost's blocking round trips.
+case $mode in
+full) ROUNDS=5 ITEMS=10000000 TRIPS=100000 PROBE_TRIPS=100000 ;;
+quick) ROUNDS=2 ITEMS=200000 TRIPS=5000 PROBE_TRIPS=10000 ;;
+*)
+	echo "demo-ipc: unknown mode '$mode' (full or quick)" >&2
+	exit 2 ;;
+esac
+# Each binary checks the flags (exit 2) before any run: `info` takes them all.
+for b in $bins; do
+	# shellcheck disable=SC2086 # the flags are meant to split
+	"$b" info $extra >/dev/null || exit 2
 done
-if [ -n "$record" ]; then
-	mkdir -p "$(dirname "$record")" && cp "$out" "$record" || exit 1
-	echo "demo-ipc: table written to $record"
-fi
+first=${bins# }
+first=${first%% *}
+# shellcheck disable=SC2086
+info=$("$first" info $extra)
+base="$(field stage)-process"
+
+bench_start ipc demo-ipc
+{
+	bench_header "make demo-ipc$([ "$mode" = quick ] && echo " (quick)" || true)" " (each binary's own below)" " (producer+consumer)"
+	for b in $bins; do
+		# shellcheck disable=SC2086
+		"$b" info $extra | sed -n 's/^# flags: /# '"$(basename "$b")"' flags: /p; s/^# what: /# queue /p'
+	done
+	echo "# rounds: $ROUNDS; per binary and round, between processes (and threads, for $(field stage)): a warm-up, then one throughput run ($ITEMS items; a slow queue moves a fraction, its items column says) and one round-trip run ($TRIPS trips); the order of the binaries rotates every round; ratios are against $base"
+	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every run (probe_ns column)"
+} >"$out/ipc-raw/header.txt"
+say "binaries:$bins; CPUs $(field cpus)"
+
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	# shellcheck disable=SC2086
+	order=$(bench_rotate "$r" $bins)
+	say "round $r of $ROUNDS"
+	for b in $order; do
+		# shellcheck disable=SC2086
+		"$b" --runs 1 --round "$r" --items "$ITEMS" --trips "$TRIPS" --probe-trips "$PROBE_TRIPS" --csv "$rows" $extra ||
+			exit 1
+	done
+	r=$((r + 1))
+done
+
+cat "$out/ipc-raw/header.txt" "$rows" >"$out/ipc.csv"
+{
+	awk -F, -v caption="$(bench_caption)" -v base="$base" -f "$top/common/bench/csv.awk" \
+		-f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" -f "$here/ipc-table.awk" "$rows"
+	echo
+	echo "The queues:"
+	echo
+	sed -n 's/^# queue \([^:]*\): /- `\1`: /p' "$out/ipc-raw/header.txt"
+} >"$out/ipc.md"
+echo
+cat "$out/ipc.md"
+say "done: $out/ipc.md and ipc.csv"

@@ -19,11 +19,16 @@
 namespace bip = boost::interprocess;
 
 #ifdef DEMO_BOOST_BLOCKING
-#define DEMO_NAME "boost message_queue, send/receive (blocking)"
+#define DEMO_NAME "boost_mq_blocking"
+#define DEMO_WHAT "Boost.Interprocess message_queue, send and receive, asleep on its condition variables"
+#define DEMO_WAIT "block"
 #else
-#define DEMO_NAME "boost message_queue, try_send/try_receive (spin)"
+#define DEMO_NAME "boost_mq_try"
+#define DEMO_WHAT "Boost.Interprocess message_queue, try_send and try_receive, spinning between tries"
 #endif
 #define DEMO_THREADS 0
+/* A tenth of the items: it is that much slower. */
+#define DEMO_ITEMS_DIVISOR 10
 
 struct ring {
 	char name[64];

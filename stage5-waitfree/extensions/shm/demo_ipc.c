@@ -10,6 +10,7 @@
 #include "extensions/shm/spsc_shm.h"
 
 #define DEMO_NAME    "spsc_shm.h"
+#define DEMO_WHAT    "stage 5's ring in a sealed memfd that both sides map"
 #define DEMO_THREADS 1
 
 /* One ring: the memfd, inherited by a fork, shared by a thread. */

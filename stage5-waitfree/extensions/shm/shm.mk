@@ -2,7 +2,7 @@
 # processes (spsc_shm.h), included by the top Makefile. Uses its TOP,
 # BUILD, CC, WARN, COMMON_INC and deps_for; test.mk's TEST_CFLAGS,
 # ASAN_FLAGS and SANITIZED; abuse.mk's FUZZ_CC, FUZZ_CFLAGS and FUZZ_RUN;
-# bench.mk's BENCH_OPT; variants.mk's variant_dir.
+# bench.mk's BENCH_OPT and BENCH_RESULTS; variants.mk's variant_dir.
 #
 #   make ipc-test             the kill test, the hostile tests, a short fuzz, and their negative controls
 #   make ipc-kill             SIGKILL a producer at random points, IPC_KILLS times (100)
@@ -11,7 +11,7 @@
 #   make ipc-hostile-control  the hostile tests must catch a consumer that masks with the segment's capacity
 #   make fuzz-ipc FUZZ_IPC_SECONDS=N   libFuzzer on spsc_shm_attach (10 s)
 #   make fuzz-ipc-control     the fuzzer must catch an attach that reads a header the file is too short for
-#   make demo-ipc [IPC_ARGS=...] [IPC_RECORD=1]   processes, threads and Boost message_queue: throughput, round trip
+#   make demo-ipc [IPC_MODE=quick] [IPC_ARGS=...]   processes, threads and Boost message_queue: throughput, round trip, into notes/results/latest/ipc.md (+ .csv)
 #   make diff-shm             spsc_shm.h against stage 5's spsc.h
 #   make ipc-help             this list
 # `make check` runs check-shm: ipc-test.
@@ -88,25 +88,28 @@ fuzz-ipc-control: $(IPC)/planted/fuzz-attach-short-header
 ipc-test: ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control
 
 # ---------------------------------------------------------------- the demo
-IPC_DEMO_CXX := g++
-IPC_DEMO_FLAGS := $(BENCH_OPT) -pthread
+# Each binary is the one driver (demo_driver.h) over one queue, its flags
+# compiled in (`info` prints them); demo-ipc.sh runs them in turns, round
+# by round, into notes/results/latest/ipc.csv and its table ipc.md.
+IPC_DEMO_CXX      := g++
+IPC_DEMO_FLAGS    := $(BENCH_OPT) -pthread
+IPC_DEMO_CXXFLAGS := $(IPC_DEMO_FLAGS) -std=c++17 -Wall -Wextra -Wpedantic -Werror
+IPC_DEMOS := $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking
 $(IPC)/demo-shm: $(IPC_SRC)/demo_ipc.c $(IPC_SRC)/demo_driver.h $(IPC_SRC)/spsc_shm.h $(SHM_DIR)/spsc.h $(IPC_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(IPC_DEMO_FLAGS) $(WARN) -I$(SHM_DIR) $(IPC_INC) -o $@ $<
+	$(CC) $(IPC_DEMO_FLAGS) $(WARN) -DBENCH_FLAGS='"$(IPC_DEMO_FLAGS) $(WARN)"' -I$(SHM_DIR) $(IPC_INC) -o $@ $<
 # Boost twice: spinning on try_send/try_receive as spsc_shm.h does, and blocking in send/receive.
 $(IPC)/demo-boost $(IPC)/demo-boost-blocking: $(IPC_SRC)/demo_boost.cpp $(IPC_SRC)/demo_driver.h $(IPC_DEPS)
 	@mkdir -p $(@D)
-	$(IPC_DEMO_CXX) $(IPC_DEMO_FLAGS) -std=c++17 -Wall -Wextra -Wpedantic -Werror $(if $(findstring blocking,$(@F)),-DDEMO_BOOST_BLOCKING) \
-		$(IPC_INC) -o $@ $< -lrt
-# IPC_ARGS: the driver's options (make demo-ipc IPC_ARGS='--runs 3'); IPC_RECORD=1: also into notes/results/latest/ipc.md.
-IPC_ARGS   ?=
-IPC_RECORD ?=
+	$(IPC_DEMO_CXX) $(IPC_DEMO_CXXFLAGS) $(if $(findstring blocking,$(@F)),-DDEMO_BOOST_BLOCKING) \
+		-DBENCH_FLAGS='"$(IPC_DEMO_CXXFLAGS)"' $(IPC_INC) -o $@ $< -lrt
+# IPC_MODE=quick: small sizes (seconds). IPC_ARGS: flags for every run (a
+# binary's --help), e.g. make demo-ipc IPC_ARGS='--capacity 65536'.
+IPC_MODE ?= full
+IPC_ARGS ?=
 demo-ipc: deps-shm deps-bench
-	@$(MAKE) --no-print-directory $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking
-	@DEMO_COMPILER="$$($(CC) --version | head -n 1); Boost side: $$($(IPC_DEMO_CXX) --version | head -n 1)" \
-		DEMO_FLAGS="$(IPC_DEMO_FLAGS)" \
-		sh $(IPC_SRC)/demo-ipc.sh $(IPC)/demo-shm $(IPC)/demo-boost $(IPC)/demo-boost-blocking $(IPC_ARGS) \
-		$(if $(IPC_RECORD),--record $(TOP)/notes/results/latest/ipc.md)
+	@$(MAKE) --no-print-directory $(IPC_DEMOS)
+	@sh $(IPC_SRC)/demo-ipc.sh $(IPC_MODE) $(BENCH_RESULTS)/latest $(IPC_DEMOS) $(IPC_ARGS)
 
 diff-shm:
 	@diff -u $(SHM_DIR)/spsc.h $(IPC_SRC)/spsc_shm.h; test $$? -le 1

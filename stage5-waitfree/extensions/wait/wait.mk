@@ -8,6 +8,7 @@
 #   make model-wait         spin: the sleeper protocol under a store-buffer model, capacities 1 2 4, and its broken variants
 #   make model-wait-quick   the same at capacities 1 and 2 (a few seconds)
 #   make bench-wait         fence, membarrier, plain stage 5 and moodycamel's blocking ring, into notes/results/latest/wait.md (+ .csv)
+#   make bench-wait WAIT_MODE=quick   the same pipeline on small sizes (seconds)
 # `make check` runs check-wait: test-wait, test-wait-tsan and model-wait.
 
 .PHONY: test-wait test-wait-tsan model-wait model-wait-quick bench-wait
@@ -61,19 +62,19 @@ model-wait-quick: deps-wait
 WAIT_BENCH_CFLAGS   := $(BENCH_OPT) $(WARN) -pthread -flto
 WAIT_BENCH_CXXFLAGS := $(BENCH_OPT) -std=c++17 -Wall -Wextra -Wpedantic -Werror -pthread -flto
 WAIT_BENCH := $(WAIT_BUILD)/bench-wait
-$(WAIT_BENCH): $(WAIT_SRC)/bench_wait.c $(WAIT_SRC)/moodycamel_wait.cpp $(WAIT_SRC)/moodycamel_wait.h $(WAIT_HDRS) $(TOP)/common/support/compiler.h
+$(WAIT_BENCH): $(WAIT_SRC)/bench_wait.c $(WAIT_SRC)/moodycamel_wait.cpp $(WAIT_SRC)/moodycamel_wait.h $(WAIT_HDRS)
 	@mkdir -p $(@D)
 	g++ $(WAIT_BENCH_CXXFLAGS) -I$(WAIT_SRC) -c -o $@-moodycamel.o $(WAIT_SRC)/moodycamel_wait.cpp
 	gcc $(WAIT_BENCH_CFLAGS) -DBENCH_FLAGS='"$(WAIT_BENCH_CFLAGS); adapter: g++ $(WAIT_BENCH_CXXFLAGS)"' \
 		$(WAIT_INC) -I$(WAIT_SRC) -o $@ $(WAIT_SRC)/bench_wait.c $@-moodycamel.o -lstdc++
-# WAIT_BENCH_ARGS: the driver's flags (bench-wait --help), e.g. a shorter run.
+# The run (bench-wait.sh): the queues in turns, round by round, into one CSV
+# and its table. WAIT_MODE=quick: small sizes. WAIT_BENCH_ARGS: flags for
+# every run (bench-wait --help), e.g. --cpus 2,3.
+WAIT_MODE       ?= full
 WAIT_BENCH_ARGS ?=
 bench-wait: deps-wait deps-bench
 	@$(MAKE) --no-print-directory $(WAIT_BENCH)
-	@mkdir -p $(BENCH_RESULTS)/latest
-	@$(WAIT_BENCH) $(WAIT_BENCH_ARGS) --commit "$$(git -C $(TOP) describe --always --dirty 2>/dev/null || echo unknown)" \
-		--md $(BENCH_RESULTS)/latest/wait.md --csv $(BENCH_RESULTS)/latest/wait.csv
-	@echo "== bench-wait: $(BENCH_RESULTS)/latest/wait.md and wait.csv"
+	@sh $(WAIT_SRC)/bench-wait.sh $(WAIT_MODE) $(WAIT_BENCH) $(BENCH_RESULTS)/latest $(WAIT_BENCH_ARGS)
 
 # The negative control of test-wait-tsan: the same test over the
 # broken-publish variant of stage 5 (its publish of tail relaxed), which
