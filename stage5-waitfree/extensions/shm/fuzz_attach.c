@@ -77,13 +77,13 @@ static int attach_errno(spsc_shm *h, int fd, enum spsc_shm_role role, const char
 	return errno;
 }
 
-/* The input as a sealed memfd of its size. */
+/* The input as a memfd of its size, with every seal attach requires. */
 static int input_segment(const uint8_t *data, size_t size)
 {
 	int fd = memfd_create("fuzz-ipc", MFD_ALLOW_SEALING);
 
 	if (fd < 0 || ftruncate(fd, (off_t)size) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0) {
+	    fcntl(fd, F_ADD_SEALS, SPSC_SHM_SEALS) != 0) {
 		perror("fuzz-ipc: memfd");
 		abort();
 	}

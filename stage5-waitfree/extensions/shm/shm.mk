@@ -9,6 +9,10 @@
 #   make ipc-kill-control     the kill test must catch a producer that publishes a slot it never wrote
 #   make ipc-hostile          hostile segments and a hostile peer, under ASan + UBSan
 #   make ipc-hostile-control  the hostile tests must catch a consumer that masks with the segment's capacity
+#   make ipc-creator          a hostile creator at every window of attach (shrink, grow, seal, rewrite, take the role)
+#   make ipc-creator-control  it must catch an attach that reads the size before the seals
+#   make ipc-inject           every system call of spsc_shm.h failed with every errno: documented errno, nothing left
+#   make ipc-inject-control   it must catch an attach that leaves a refused role's fd open
 #   make fuzz-ipc FUZZ_IPC_SECONDS=N   libFuzzer on spsc_shm_attach (10 s)
 #   make fuzz-ipc-control     the fuzzer must catch an attach that reads a header the file is too short for
 #   make demo-ipc [IPC_MODE=quick] [IPC_ARGS=...]   processes, threads and Boost message_queue: throughput, round trip, into notes/results/latest/ipc.md (+ .csv)
@@ -17,7 +21,7 @@
 # `make check` runs check-shm: ipc-test.
 
 .PHONY: ipc-test ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control demo-ipc diff-shm \
-	ipc-help
+	ipc-help ipc-creator ipc-creator-control ipc-inject ipc-inject-control
 
 # The Boost adapter of the demo: g++ and Boost.Interprocess (header-only).
 $(eval $(call deps_for,shm,clang libclang-rt-dev libboost-dev g++ patch))
@@ -32,7 +36,8 @@ IPC_KILLS        ?= 100
 FUZZ_IPC_SECONDS ?= 10
 IPC_INC  := $(COMMON_INC) -I$(IPC_SRC)
 # What every binary here depends on, besides its source and the queue folder's headers.
-IPC_DEPS := $(wildcard $(TOP)/common/support/*.h) $(IPC_SRC)/guard.h $(IPC_SRC)/shm.mk
+IPC_DEPS := $(wildcard $(TOP)/common/support/*.h) $(IPC_SRC)/guard.h $(IPC_SRC)/check.h $(IPC_SRC)/interpose.h \
+	$(IPC_SRC)/shm.mk
 
 # $(call ipc_binary,output,source,queue folder,flags)
 define ipc_binary
@@ -48,6 +53,17 @@ $(eval $(call ipc_binary,$(IPC)/planted/kill-skip,$(IPC_SRC)/test_shm_kill.c,$(S
 $(eval $(call ipc_binary,$(IPC)/planted/hostile-shared-mask,$(IPC_SRC)/test_shm_hostile.c,$(SHM_MASK),$$(TEST_CFLAGS) $$(ASAN_FLAGS)))
 $(SHM_SKIP)/extensions/shm/spsc_shm.h: $(SHM_SKIP)/spsc.h
 $(SHM_MASK)/extensions/shm/spsc_shm.h: $(SHM_MASK)/spsc.h
+# The creator and injection tests: every system call of spsc_shm.h wrapped at link time (interpose.h).
+IPC_WRAP := -Wl,--wrap=memfd_create,--wrap=ftruncate,--wrap=fstat,--wrap=fcntl,--wrap=mmap,--wrap=munmap \
+	-Wl,--wrap=open,--wrap=close,--wrap=poll,--wrap=syscall
+SHM_SIZE_FIRST := $(call variant_dir,stage5-waitfree,planted-shm-size-first)
+SHM_ROLE_LEAK  := $(call variant_dir,stage5-waitfree,planted-shm-role-leak)
+$(eval $(call ipc_binary,$(IPC)/creator,$(IPC_SRC)/test_shm_creator.c,$(SHM_DIR),$$(TEST_CFLAGS) $$(ASAN_FLAGS) $(IPC_WRAP)))
+$(eval $(call ipc_binary,$(IPC)/inject,$(IPC_SRC)/test_shm_inject.c,$(SHM_DIR),$$(TEST_CFLAGS) $$(ASAN_FLAGS) $(IPC_WRAP)))
+$(eval $(call ipc_binary,$(IPC)/planted/creator-size-first,$(IPC_SRC)/test_shm_creator.c,$(SHM_SIZE_FIRST),$$(TEST_CFLAGS) $$(ASAN_FLAGS) $(IPC_WRAP)))
+$(eval $(call ipc_binary,$(IPC)/planted/inject-role-leak,$(IPC_SRC)/test_shm_inject.c,$(SHM_ROLE_LEAK),$$(TEST_CFLAGS) $$(ASAN_FLAGS) $(IPC_WRAP)))
+$(SHM_SIZE_FIRST)/extensions/shm/spsc_shm.h: $(SHM_SIZE_FIRST)/spsc.h
+$(SHM_ROLE_LEAK)/extensions/shm/spsc_shm.h: $(SHM_ROLE_LEAK)/spsc.h
 
 ipc-help:
 	@sed -n '/^#   make/s/^#   //p' $(IPC_SRC)/shm.mk
@@ -65,6 +81,16 @@ ipc-hostile: $(IPC)/hostile
 	@$(SANITIZED) clean $<
 ipc-hostile-control: $(IPC)/planted/hostile-shared-mask
 	@$(SANITIZED) report 'SEGV on unknown address|FAILED' $<
+ipc-creator: $(IPC)/creator
+	@echo "== spsc_shm_attach against a hostile creator at every window between its system calls, under ASan + UBSan"
+	@$(SANITIZED) clean $<
+ipc-creator-control: $(IPC)/planted/creator-size-first
+	@$(SANITIZED) report 'creator: FAILED .*a mapping of [0-9]+ bytes over a file of 4096 bytes' $<
+ipc-inject: $(IPC)/inject
+	@echo "== spsc_shm.h: every system call failed with every errno its manual lists, under ASan + UBSan"
+	@$(SANITIZED) clean $<
+ipc-inject-control: $(IPC)/planted/inject-role-leak
+	@$(SANITIZED) report 'inject: FAILED .*attach left 0 mapping\(s\), 1 fd\(s\)' $<
 
 # ---------------------------------------------------------------- fuzzing spsc_shm_attach
 # $(call ipc_fuzz_binary,output,queue folder)
@@ -85,7 +111,8 @@ fuzz-ipc-control: $(IPC)/planted/fuzz-attach-short-header
 	@rm -rf $<.work
 	@$(FUZZ_RUN) 'control=DIVERGENCE: .*the model says 90' 10 $< $<.work
 
-ipc-test: ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control fuzz-ipc fuzz-ipc-control
+ipc-test: ipc-kill ipc-kill-control ipc-hostile ipc-hostile-control ipc-creator ipc-creator-control ipc-inject \
+	ipc-inject-control fuzz-ipc fuzz-ipc-control
 
 # ---------------------------------------------------------------- the demo
 # Each binary is the one driver (demo_driver.h) over one queue, its flags

@@ -1,12 +1,13 @@
 /*
  * stage5-waitfree/extensions/shm/test_shm_hostile.c: spsc_shm.h against hostile segments and a
  * hostile peer. Built with AddressSanitizer + UBSan by stage5-waitfree/extensions/shm/shm.mk
- * (`make ipc-hostile`, part of `make test`).
+ * (`make ipc-hostile`), run by `make check` (check-shm, ipc-test).
  *
  * Before attach, a segment that is wrong in any way must be refused with
  * the documented errno value and nothing mapped: wrong sizes, magic,
- * version, slot offset, capacity, recorded size, an unsealed file, a file
- * that is not a memfd, a closed fd, counters more than a capacity apart.
+ * version, slot offset, capacity, recorded size, a file missing any of
+ * the three seals, a file that is not a memfd, a closed fd, counters more
+ * than a capacity apart.
  *
  * After attach, a peer may write anything into the segment. What is
  * promised: no access outside the slots this side validated, and a side's
@@ -17,31 +18,26 @@
  * reported by spsc_shm_peer_corrupt. To make any stray access fault, the
  * page after each mapping is reserved PROT_NONE where it is free.
  *
+ * Roles: a second producer or consumer is refused (EBUSY), whether the
+ * first is in this process or another; detach releases a role, and so
+ * does the holder's death (before it is reaped).
+ *
  * A check that cannot fail proves nothing: the first case (a good segment)
  * must attach, and each refusal is compared with its exact errno value.
  */
 #define _GNU_SOURCE /* before the first #include: spsc_shm.h makes Linux system calls */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#define CHECK_NAME "hostile"
+#include "check.h"
 #include "clock.h"
 #include "guard.h"
 #include "extensions/shm/spsc_shm.h"
-
-static unsigned checks, failures;
-
-#define CHECK(cond, ...)                                                                                               \
-	do {                                                                                                           \
-		checks++;                                                                                              \
-		if (!(cond)) {                                                                                         \
-			failures++;                                                                                    \
-			fprintf(stderr, "hostile: FAILED line %d: ", __LINE__);                                        \
-			fprintf(stderr, __VA_ARGS__);                                                                  \
-			fputc('\n', stderr);                                                                           \
-		}                                                                                                      \
-	} while (0)
 
 /* A header as spsc_shm_create writes it, for a capacity. */
 struct fields {
@@ -59,8 +55,8 @@ static struct fields good(uint64_t capacity)
 	                       0};
 }
 
-/* A sealed memfd of `size` bytes holding f's header (as much of it as fits). */
-static int segment(const struct fields *f, uint64_t size, bool seal)
+/* A memfd of `size` bytes holding f's header (as much of it as fits), with `seals`. */
+static int segment(const struct fields *f, uint64_t size, int seals)
 {
 	int fd = memfd_create("hostile", MFD_ALLOW_SEALING);
 	unsigned char buf[SPSC_SHM_SLOTS_OFFSET];
@@ -75,7 +71,7 @@ static int segment(const struct fields *f, uint64_t size, bool seal)
 	memcpy(buf + offsetof(struct spsc_shm_segment, head), &f->head, 8);
 	memcpy(buf + offsetof(struct spsc_shm_segment, tail), &f->tail, 8);
 	size_t n = size < sizeof buf ? (size_t)size : sizeof buf;
-	if (pwrite(fd, buf, n, 0) != (ssize_t)n || (seal && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0)) {
+	if (pwrite(fd, buf, n, 0) != (ssize_t)n || (seals != 0 && fcntl(fd, F_ADD_SEALS, seals) != 0)) {
 		perror("hostile: write the segment");
 		exit(1);
 	}
@@ -100,10 +96,10 @@ static int attach_errno(spsc_shm *h, int fd, enum spsc_shm_role role)
 	return err;
 }
 
-static int try_attach(const struct fields *f, uint64_t size, bool seal, enum spsc_shm_role role)
+static int try_attach(const struct fields *f, uint64_t size, int seals, enum spsc_shm_role role)
 {
 	spsc_shm h;
-	int fd = segment(f, size, seal);
+	int fd = segment(f, size, seals);
 	int err = attach_errno(&h, fd, role);
 
 	if (err == 0)
@@ -114,8 +110,8 @@ static int try_attach(const struct fields *f, uint64_t size, bool seal, enum sps
 
 static void refused(const char *what, const struct fields *f, uint64_t size, int want)
 {
-	int err = try_attach(f, size, true, SPSC_SHM_CONSUMER);
-	int err2 = try_attach(f, size, true, SPSC_SHM_PRODUCER);
+	int err = try_attach(f, size, SPSC_SHM_SEALS, SPSC_SHM_CONSUMER);
+	int err2 = try_attach(f, size, SPSC_SHM_SEALS, SPSC_SHM_PRODUCER);
 	CHECK(err == want && err2 == want, "%s: attach gave %s / %s, expected %s", what, strerror(err), strerror(err2),
 	      strerror(want));
 }
@@ -171,10 +167,11 @@ static void refused_counters(void)
 	f = good(64), f.head = 1;
 	refused("head ahead of tail", &f, size, ENOTRECOVERABLE);
 	f = good(64), f.head = UINT64_MAX - 3, f.tail = 60; /* 64 held, across the wrap: fine */
-	CHECK(try_attach(&f, size, true, SPSC_SHM_CONSUMER) == 0, "a full ring across the counters' wrap was refused");
+	CHECK(try_attach(&f, size, SPSC_SHM_SEALS, SPSC_SHM_CONSUMER) == 0,
+	      "a full ring across the counters' wrap was refused");
 }
 
-/* Not a ring at all: an unsealed file, a pipe, a closed fd, a bad role; create's bad capacities. */
+/* Not a ring at all: a file missing a seal, a pipe, a closed fd, a bad role; create's bad capacities. */
 static void refused_files(void)
 {
 	struct fields f = good(64);
@@ -182,9 +179,14 @@ static void refused_files(void)
 	int pipefd[2];
 	spsc_shm h;
 
-	CHECK(try_attach(&f, size, false, SPSC_SHM_CONSUMER) == EPERM,
-	      "an unsealed segment was not refused with EPERM");
-	CHECK(try_attach(&f, size, true, (enum spsc_shm_role)3) == EINVAL, "a bad role was not refused with EINVAL");
+	static const int short_of_one[] = {0, F_SEAL_GROW | F_SEAL_SEAL, F_SEAL_SHRINK | F_SEAL_SEAL,
+	                                   F_SEAL_SHRINK | F_SEAL_GROW};
+	for (size_t i = 0; i < sizeof short_of_one / sizeof short_of_one[0]; i++)
+		CHECK(try_attach(&f, size, short_of_one[i], SPSC_SHM_CONSUMER) == EPERM,
+		      "a segment with seals %#x, not all of %#x, was not refused with EPERM", (unsigned)short_of_one[i],
+		      (unsigned)SPSC_SHM_SEALS);
+	CHECK(try_attach(&f, size, SPSC_SHM_SEALS, (enum spsc_shm_role)3) == EINVAL,
+	      "a bad role was not refused with EINVAL");
 	CHECK(pipe(pipefd) == 0, "pipe");
 	CHECK(attach_errno(&h, pipefd[0], SPSC_SHM_CONSUMER) == ENOTSUP, "a pipe was not refused with ENOTSUP");
 	close(pipefd[0]);
@@ -201,7 +203,8 @@ static void before_attach(void)
 	struct fields f = good(64);
 
 	/* The first case must attach, or every refusal below proves nothing. */
-	CHECK(try_attach(&f, spsc_shm_segment_size(64), true, SPSC_SHM_CONSUMER) == 0, "a good segment was refused");
+	CHECK(try_attach(&f, spsc_shm_segment_size(64), SPSC_SHM_SEALS, SPSC_SHM_CONSUMER) == 0,
+	      "a good segment was refused");
 	refused_sizes();
 	refused_headers();
 	refused_counters();
@@ -326,16 +329,72 @@ static void after_attach(void)
 	spsc_shm_detach(&c);
 }
 
+/*
+ * Another process attaches as the producer and holds the role until it
+ * is killed: meanwhile this one is refused (EBUSY); once the pidfd says
+ * it has exited, before it is reaped (a zombie holds no role), the role
+ * is free.
+ */
+static void role_held_elsewhere(int fd)
+{
+	int pipefd[2], status;
+	spsc_shm h;
+	char ok = 0;
+
+	CHECK(pipe(pipefd) == 0, "pipe");
+	pid_t child = fork();
+	if (child == 0) {
+		ok = spsc_shm_attach(&h, fd, SPSC_SHM_PRODUCER) == 0;
+		if (write(pipefd[1], &ok, 1) == 1)
+			pause();
+		_exit(1);
+	}
+	int pidfd = spsc_shm_watch(child);
+	CHECK(read(pipefd[0], &ok, 1) == 1 && ok && pidfd >= 0, "the child could not attach as the producer");
+	CHECK(attach_errno(&h, fd, SPSC_SHM_PRODUCER) == EBUSY, "a producer held by another process was not refused");
+	kill(child, SIGKILL);
+	uint64_t deadline = now_ns() + UINT64_C(10000000000);
+	while (spsc_shm_exited(pidfd) == 0 && now_ns() < deadline)
+		usleep(100);
+	CHECK(spsc_shm_exited(pidfd) == 1 && attach_errno(&h, fd, SPSC_SHM_PRODUCER) == 0,
+	      "the role of a dead producer was not free");
+	spsc_shm_detach(&h);
+	CHECK(waitpid(child, &status, 0) == child, "waitpid");
+	close(pidfd);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* One holder per role: a second attach is refused (EBUSY); detach releases the role, and so does death. */
+static void roles(void)
+{
+	int fd = spsc_shm_create(8);
+	spsc_shm p, c, again;
+
+	CHECK(attach_errno(&p, fd, SPSC_SHM_PRODUCER) == 0 && attach_errno(&c, fd, SPSC_SHM_CONSUMER) == 0,
+	      "the two roles did not attach");
+	CHECK(attach_errno(&again, fd, SPSC_SHM_PRODUCER) == EBUSY, "a second producer was not refused with EBUSY");
+	CHECK(attach_errno(&again, fd, SPSC_SHM_CONSUMER) == EBUSY, "a second consumer was not refused with EBUSY");
+	spsc_shm_detach(&p);
+	CHECK(attach_errno(&p, fd, SPSC_SHM_PRODUCER) == 0, "detach did not release the producer's role");
+	spsc_shm_detach(&p);
+	spsc_shm_detach(&c);
+	CHECK(attach_errno(&c, fd, SPSC_SHM_CONSUMER) == 0, "detach did not release the consumer's role");
+	role_held_elsewhere(fd);
+	spsc_shm_detach(&c);
+	close(fd);
+}
+
 int main(void)
 {
 	before_attach();
 	after_attach();
-	if (failures != 0) {
-		fprintf(stderr, "hostile: %u of %u checks FAILED\n", failures, checks);
+	roles();
+	if (check_status() != 0)
 		return 1;
-	}
 	printf("hostile: %u checks passed: every bad segment refused with its errno value, nothing mapped; "
-	       "a rewritten header ignored; counters a peer moved kept every access inside the slots\n",
+	       "a rewritten header ignored; counters a peer moved kept every access inside the slots; a second "
+	       "holder of a role refused (EBUSY), in this process and from another, until detach or death\n",
 	       checks);
 	return 0;
 }
