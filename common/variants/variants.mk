@@ -11,7 +11,8 @@
 #                    negative control and make demo-race
 #   beside, private, private-tail, padslots   stage 5 layouts: bench-stage5-variants
 #   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
-#                    (planted-shm-*: ipc-test, stage5-waitfree/extensions/shm/shm.mk)
+#                    (planted-shm-*: ipc-test, stage5-waitfree/extensions/shm/shm.mk;
+#                    planted-wait-*: check-wait, stage5-waitfree/extensions/wait/wait.mk)
 #
 #   make variants    makes every variant and lists them
 

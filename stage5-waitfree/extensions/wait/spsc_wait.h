@@ -2,23 +2,25 @@
  * stage5-waitfree/extensions/wait/spsc_wait.h: blocking push and pop, an extension of stage 5.
  *
  * Not a rung of the ladder, and not pulled in by common/support/queue.h:
- * it makes system calls (futex(2), membarrier(2)) through syscall(2), so
- * its includer defines _GNU_SOURCE before its first #include, which the
- * tools compiled with -std=c11 do not. common/CONTRACT.md states its
- * contract, and the one error convention of stage 5's extensions that
- * every call here follows: spsc_waitq_create returns NULL with errno; the
- * _until calls are its try-like form, false when the deadline passed.
- * stage5-waitfree/extensions/wait/ tests, models and measures it.
+ * it makes system calls (futex(2), membarrier(2), clock_gettime(2))
+ * through syscall(2), so its includer defines _GNU_SOURCE before its first
+ * #include, which the tools compiled with -std=c11 do not.
+ * common/CONTRACT.md states its contract, and the one error convention of
+ * stage 5's extensions that every call here follows: spsc_waitq_create
+ * returns NULL with errno; the _until calls are its try-like form, false
+ * when the deadline passed (or was malformed). stage5-waitfree/extensions/wait/
+ * tests, models and measures it.
  *
  * THE IDEA. A side that finds the ring empty (consumer) or full (producer)
  * tries again SPSC_WAIT_SPINS times, then announces itself as a sleeper
  * (a 32-bit flag set to 1), checks the ring once more, and sleeps in
  * FUTEX_WAIT on the flag while it still reads 1. The other side, after
  * each successful push (pop), loads the flag and, only if it reads 1,
- * swaps it back to 0 and calls FUTEX_WAKE: no system call while nobody
- * sleeps. The swap to 0 closes the window between the sleeper's re-check
- * and its FUTEX_WAIT: the kernel sleeps only if the flag still reads 1,
- * so a wake that comes first turns the sleep into an immediate return.
+ * swaps it to 2 ("being woken") and calls FUTEX_WAKE: no system call
+ * while nobody sleeps. The swap closes the window between the sleeper's
+ * re-check and its FUTEX_WAIT: the kernel sleeps only if the flag still
+ * reads 1, so a wake that comes first turns the sleep into an immediate
+ * return. The sleeper, awake, sets its flag back to 0 (withdraws).
  *
  * THE HARD PART is the store-buffering litmus test (SB, Dekker):
  *
@@ -65,8 +67,61 @@
  *
  * The same holds with the roles swapped (the producer sleeping on a full
  * ring, the consumer's store of head and load of the producer's flag).
- * stage5-waitfree/extensions/wait/wait.pml checks both variants under a store-buffer memory
- * model, and that removing either fence loses a wake-up.
+ * stage5-waitfree/extensions/wait/wait.pml checks both variants under a
+ * store-buffer memory model, and that removing either fence loses a
+ * wake-up. Its swap writes 0, not 2: to the protocol the two are one
+ * value (the kernel and the waker test the flag for 1 only); 2 serves the
+ * retry of a failed FUTEX_WAKE below, and the model's system calls do not
+ * fail.
+ *
+ * DEADLINES. The _until calls take an absolute CLOCK_MONOTONIC time and
+ * hand it to the kernel as it is (FUTEX_WAIT_BITSET, which takes an
+ * absolute timeout, with FUTEX_BITSET_MATCH_ANY and without
+ * FUTEX_CLOCK_REALTIME): no relative timeout is computed, so a thread
+ * preempted on its way into the kernel does not sleep the preemption
+ * again. A deadline with tv_sec < 0 or tv_nsec outside [0, 10^9) is
+ * refused with EINVAL before anything is tried. false with ETIMEDOUT comes
+ * only after the kernel's timer of the deadline itself ran out, or after
+ * the clock read at or past it: never before the deadline. A return for
+ * any other reason (woken, EINTR, EAGAIN) tries the ring and sleeps again.
+ *
+ * WHEN THE KERNEL SAYS NO. No call here aborts, and none loses a wake-up:
+ *   membarrier at create   the query or the registration fails with ENOSYS
+ *                          or EINVAL (no membarrier, Linux < 4.14, a
+ *                          seccomp filter), or the query lacks the command:
+ *                          the queue falls back to SPSC_WAIT_FENCE, which
+ *                          w->order then reads. Any other errno of theirs
+ *                          (ENOMEM: the registration allocates) fails the
+ *                          create with it. Nothing is asked of the kernel
+ *                          before the arguments are checked.
+ *   membarrier before a sleep  fails (ENOMEM: it allocates a cpumask): no
+ *                          barrier of ours can stand in for the one the
+ *                          other CPU needs, so the wake may be missed. The
+ *                          side still re-checks, then sleeps at most
+ *                          SPSC_WAIT_FALLBACK_NS (or to its deadline, if
+ *                          sooner) and re-checks again: a missed wake-up
+ *                          costs at most that long. The next sleep tries
+ *                          membarrier again.
+ *   FUTEX_WAIT             EINTR, EAGAIN: a spurious return (above). Any
+ *                          other errno (ENOSYS, EINVAL: futex refused): the
+ *                          side did not sleep; it spins and tries again,
+ *                          the deadline checked on the clock.
+ *   FUTEX_WAKE             fails (ENOSYS, EINVAL): the waker retries while
+ *                          the flag still reads 2, that is until the
+ *                          sleeper, awake, withdraws. A kernel whose
+ *                          FUTEX_WAKE fails for ever while FUTEX_WAIT
+ *                          sleeps would hold the waker there; Linux's does
+ *                          not fail on a private word.
+ *   clock_gettime          read only to end a bounded sleep (after a failed
+ *                          membarrier), and, with a deadline, after a
+ *                          return from FUTEX_WAIT that no move followed
+ *                          (spurious, EINTR, refused): if it fails, the
+ *                          side does not sleep this round, and the deadline
+ *                          waits for the next read. (Should the clock and
+ *                          membarrier both fail for good, the side spins
+ *                          until the other moves, its deadline unread.)
+ * w->producer and w->consumer count each fallback (fallbacks) and each
+ * retried wake (wake_retries).
  *
  * Progress: spsc_push_wait and spsc_pop_wait are BLOCKING: they return
  * only when the other side has moved (or the deadline passes, for the
@@ -84,18 +139,18 @@
 
 #include <assert.h>           /* static_assert */
 #include <errno.h>            /* errno and its values */
-#include <linux/futex.h>      /* FUTEX_WAIT_PRIVATE, FUTEX_WAKE_PRIVATE */
+#include <linux/futex.h>      /* FUTEX_WAIT_BITSET_PRIVATE, FUTEX_WAKE_PRIVATE, FUTEX_BITSET_MATCH_ANY */
 #include <linux/membarrier.h> /* MEMBARRIER_CMD_* */
 #include <stdalign.h>         /* alignas */
 #include <stdatomic.h>        /* the futex words, the fences */
 #include <stdbool.h>          /* bool */
 #include <stdint.h>           /* uint32_t, uint64_t */
-#include <stdlib.h>           /* aligned_alloc, free, abort */
-#include <sys/syscall.h>      /* SYS_futex, SYS_membarrier */
-#include <time.h>             /* clock_gettime, struct timespec */
+#include <stdlib.h>           /* aligned_alloc, free */
+#include <sys/syscall.h>      /* SYS_futex, SYS_membarrier, SYS_clock_gettime */
+#include <time.h>             /* struct timespec, CLOCK_MONOTONIC */
 #include <unistd.h>           /* syscall */
 
-#include "../../spsc.h" /* the queue it wraps, and SPSC_CACHE_LINE */
+#include "../../spsc.h" /* the queue it wraps, SPSC_CACHE_LINE, SPSC_MAX_CAPACITY */
 
 /*
  * Failed tries before a side announces itself and sleeps: about the cost
@@ -105,6 +160,22 @@
 #define SPSC_WAIT_SPINS 1024
 #endif
 
+/* The longest sleep after a failed membarrier (nanoseconds, below 10^9): what a missed wake-up can cost then. */
+#ifndef SPSC_WAIT_FALLBACK_NS
+#define SPSC_WAIT_FALLBACK_NS 1000000L
+#endif
+static_assert(SPSC_WAIT_FALLBACK_NS > 0 && SPSC_WAIT_FALLBACK_NS < 1000000000L, "SPSC_WAIT_FALLBACK_NS: 1 ns to 1 s");
+
+/*
+ * Every kernel call of this header goes through SPSC_WAIT_SYSCALL, with
+ * the argument types of each call written out. The tests define it to a
+ * function of theirs before the #include, to make any call fail
+ * (stage5-waitfree/extensions/wait/wait_test.h); nothing else should.
+ */
+#ifndef SPSC_WAIT_SYSCALL
+#define SPSC_WAIT_SYSCALL syscall
+#endif
+
 enum spsc_wait_order {
 	SPSC_WAIT_FENCE,     /* a seq_cst fence on both sides */
 	SPSC_WAIT_MEMBARRIER /* a compiler barrier on the fast path, membarrier(2) before a sleep */
@@ -112,10 +183,12 @@ enum spsc_wait_order {
 
 /* What each side did on its slow path. Written by that side only; read after a join. */
 struct spsc_wait_stats {
-	uint64_t sleeps;      /* times it announced itself as a sleeper */
-	uint64_t futex_waits; /* FUTEX_WAIT calls (a sleep can take more than one: spurious returns) */
-	uint64_t membarriers; /* membarrier calls (SPSC_WAIT_MEMBARRIER only) */
-	uint64_t futex_wakes; /* FUTEX_WAKE calls it made, to wake the OTHER side */
+	uint64_t sleeps;       /* times it announced itself as a sleeper */
+	uint64_t futex_waits;  /* FUTEX_WAIT calls (a sleep can take more than one: spurious returns) */
+	uint64_t membarriers;  /* membarrier calls (SPSC_WAIT_MEMBARRIER only) */
+	uint64_t futex_wakes;  /* wake-ups it owed the OTHER side (one FUTEX_WAKE each, plus retries) */
+	uint64_t wake_retries; /* FUTEX_WAKE calls made again after one failed */
+	uint64_t fallbacks;    /* sleeps bounded or skipped because a system call failed (see above) */
 };
 
 typedef struct spsc_waitq spsc_waitq;
@@ -123,13 +196,14 @@ typedef struct spsc_waitq spsc_waitq;
 struct spsc_waitq {
 	/* Written once by spsc_waitq_create, before either thread starts; read-only after. */
 	spsc_queue *q;
-	enum spsc_wait_order order;
+	enum spsc_wait_order order; /* the ordering in use: FENCE when membarrier was asked for and is missing */
 
 	/*
 	 * The consumer's futex word: 1 while it is (about to be) asleep on an
-	 * empty ring. Set to 1 by the consumer (announce) and to 0 by the
-	 * consumer (withdraw) or the producer (swap before FUTEX_WAKE); read by
-	 * the producer after every push and by the kernel in FUTEX_WAIT.
+	 * empty ring, 2 once the producer has swapped it to wake it, 0 while
+	 * it is awake. Set to 1 and to 0 by the consumer (announce, withdraw),
+	 * to 2 by the producer (the swap before FUTEX_WAKE); read by the
+	 * producer after every push and by the kernel in FUTEX_WAIT.
 	 */
 	alignas(SPSC_CACHE_LINE) _Atomic uint32_t consumer_asleep;
 	/* The producer's futex word, the mirror image: 1 while it sleeps on a full ring. */
@@ -142,38 +216,36 @@ struct spsc_waitq {
 
 static_assert(sizeof(struct spsc_waitq) % SPSC_CACHE_LINE == 0, "the last line is not padded");
 
+/* The futex word's values. */
+enum { SPSC_WAIT_AWAKE_ = 0, SPSC_WAIT_ASLEEP_ = 1, SPSC_WAIT_WOKEN_ = 2 };
+
 /* ---- the system calls (glibc wraps neither futex nor, before 2.36, membarrier) */
 
-/* Sleeps while *word == expect, until woken, a signal, or the absolute CLOCK_MONOTONIC deadline (NULL: none). */
-static inline long spsc_futex_wait_(_Atomic uint32_t *word, uint32_t expect, const struct timespec *deadline)
+/*
+ * Sleeps while *word == SPSC_WAIT_ASLEEP_, until woken, a signal, or the
+ * absolute CLOCK_MONOTONIC time *until (NULL: none). 0, or -1 with errno.
+ */
+static inline long spsc_futex_wait_(_Atomic uint32_t *word, const struct timespec *until)
 {
-	struct timespec rel, now;
-
-	if (deadline != NULL) { /* FUTEX_WAIT takes a relative timeout */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		rel.tv_sec = deadline->tv_sec - now.tv_sec;
-		rel.tv_nsec = deadline->tv_nsec - now.tv_nsec;
-		if (rel.tv_nsec < 0) {
-			rel.tv_nsec += 1000000000L;
-			rel.tv_sec--;
-		}
-		if (rel.tv_sec < 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-	}
-	return syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expect, deadline != NULL ? &rel : NULL, NULL,
-	               0);
+	return SPSC_WAIT_SYSCALL(SYS_futex, (uint32_t *)word, FUTEX_WAIT_BITSET_PRIVATE, (uint32_t)SPSC_WAIT_ASLEEP_,
+	                         until, (uint32_t *)NULL, (uint32_t)FUTEX_BITSET_MATCH_ANY);
 }
 
-static inline void spsc_futex_wake_(_Atomic uint32_t *word)
+/* Wakes one thread asleep on *word. 0 or 1 (threads woken), or -1 with errno. */
+static inline long spsc_futex_wake_(_Atomic uint32_t *word)
 {
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	return SPSC_WAIT_SYSCALL(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, (uint32_t)1,
+	                         (const struct timespec *)NULL, (uint32_t *)NULL, (uint32_t)0);
 }
 
 static inline int spsc_membarrier_(int cmd)
 {
-	return (int)syscall(SYS_membarrier, cmd, 0, 0);
+	return (int)SPSC_WAIT_SYSCALL(SYS_membarrier, cmd, 0u, 0);
+}
+
+static inline int spsc_wait_clock_(struct timespec *now)
+{
+	return (int)SPSC_WAIT_SYSCALL(SYS_clock_gettime, (clockid_t)CLOCK_MONOTONIC, now);
 }
 
 /* The spin hint between tries (the same as common/support/spin.h's, which a stage header cannot include). */
@@ -186,39 +258,80 @@ static inline void spsc_wait_pause_(void)
 #endif
 }
 
+/* ---- deadlines */
+
+/* A deadline the kernel takes: none, or tv_sec >= 0 and 0 <= tv_nsec < 10^9. */
+static inline bool spsc_wait_deadline_ok_(const struct timespec *deadline)
+{
+	return deadline == NULL || (deadline->tv_sec >= 0 && deadline->tv_nsec >= 0 && deadline->tv_nsec < 1000000000L);
+}
+
+static inline bool spsc_wait_earlier_(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* True only when the clock reads at or past *deadline: false without one, or when the clock fails. */
+static inline bool spsc_wait_passed_(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	return deadline != NULL && spsc_wait_clock_(&now) == 0 && !spsc_wait_earlier_(&now, deadline);
+}
+
+/* The end of a bounded sleep: SPSC_WAIT_FALLBACK_NS from now, or the deadline if sooner; NULL if the clock fails. */
+static inline const struct timespec *spsc_wait_slice_(struct timespec *end, const struct timespec *deadline)
+{
+	if (spsc_wait_clock_(end) != 0)
+		return NULL;
+	end->tv_nsec += SPSC_WAIT_FALLBACK_NS;
+	if (end->tv_nsec >= 1000000000L) {
+		end->tv_nsec -= 1000000000L;
+		end->tv_sec++;
+	}
+	return deadline != NULL && !spsc_wait_earlier_(end, deadline) ? deadline : end;
+}
+
 /* ---- create and destroy */
 
 /*
- * Registers the process for MEMBARRIER_CMD_PRIVATE_EXPEDITED: 0, or -1 with
- * errno ENOSYS when the kernel cannot (no membarrier, or no expedited
- * command: Linux < 4.14).
+ * Registers the process for MEMBARRIER_CMD_PRIVATE_EXPEDITED. 0 when
+ * registered; 0 with *order set to SPSC_WAIT_FENCE when the kernel has no
+ * such command (ENOSYS or EINVAL from the query or the registration, or a
+ * query's answer without it); -1 with the kernel's errno otherwise.
  */
-static inline int spsc_wait_register_membarrier_(void)
+static inline int spsc_wait_register_membarrier_(enum spsc_wait_order *order)
 {
 	int cmds = spsc_membarrier_(MEMBARRIER_CMD_QUERY);
 
-	if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) ||
-	    spsc_membarrier_(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) {
-		errno = ENOSYS;
-		return -1;
+	if (cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
+	    spsc_membarrier_(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
+		return 0;
+	if ((cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) || errno == ENOSYS || errno == EINVAL) {
+		*order = SPSC_WAIT_FENCE;
+		return 0;
 	}
-	return 0;
+	return -1;
 }
 
 /*
  * A queue of capacity slots (rounded up to a power of two, as spsc_create
- * does) with both futex words. SPSC_WAIT_MEMBARRIER registers the process
- * for MEMBARRIER_CMD_PRIVATE_EXPEDITED here. NULL with errno: ENOSYS when
- * the kernel cannot register, EINVAL for a bad capacity or order, ENOMEM
- * when allocation fails.
+ * does) with both futex words. The arguments are checked first: EINVAL
+ * for a bad capacity or order, before any system call. Then
+ * SPSC_WAIT_MEMBARRIER registers the process for
+ * MEMBARRIER_CMD_PRIVATE_EXPEDITED, or falls back to SPSC_WAIT_FENCE on a
+ * kernel without it (w->order says which). NULL with errno: EINVAL;
+ * ENOMEM when allocation or the registration runs out of memory; another
+ * errno the registration returned (EPERM from a seccomp filter, say).
  */
 static inline spsc_waitq *spsc_waitq_create(size_t capacity, enum spsc_wait_order order)
 {
-	if (order != SPSC_WAIT_FENCE && order != SPSC_WAIT_MEMBARRIER) {
+	if ((order != SPSC_WAIT_FENCE && order != SPSC_WAIT_MEMBARRIER) || capacity == 0 ||
+	    capacity > SPSC_MAX_CAPACITY) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (order == SPSC_WAIT_MEMBARRIER && spsc_wait_register_membarrier_() != 0)
+	if (order == SPSC_WAIT_MEMBARRIER && spsc_wait_register_membarrier_(&order) != 0)
 		return NULL;
 	spsc_queue *q = spsc_create(capacity); /* sets errno on failure */
 	if (q == NULL)
@@ -231,8 +344,8 @@ static inline spsc_waitq *spsc_waitq_create(size_t capacity, enum spsc_wait_orde
 	}
 	w->q = q;
 	w->order = order;
-	atomic_init(&w->consumer_asleep, 0);
-	atomic_init(&w->producer_asleep, 0);
+	atomic_init(&w->consumer_asleep, SPSC_WAIT_AWAKE_);
+	atomic_init(&w->producer_asleep, SPSC_WAIT_AWAKE_);
 	w->consumer = (struct spsc_wait_stats){0};
 	w->producer = (struct spsc_wait_stats){0};
 	return w;
@@ -267,23 +380,26 @@ static inline void spsc_wait_after_publish_(const spsc_waitq *w)
 /*
  * The sleeping side, between its announcement (flag = 1) and its re-check
  * of the ring. Pairs with spsc_wait_after_publish_ on the waking side.
+ * false when the barrier failed: the other side may then miss our flag,
+ * and the sleep that follows must be bounded.
  */
-static inline void spsc_wait_before_recheck_(spsc_waitq *w, struct spsc_wait_stats *mine)
+static inline bool spsc_wait_before_recheck_(spsc_waitq *w, struct spsc_wait_stats *mine)
 {
 	if (w->order == SPSC_WAIT_FENCE) {
 		/* FENCE: orders our store of the flag before our load of the other counter. */
 		atomic_thread_fence(memory_order_seq_cst);
-	} else {
-		/*
-		 * A full barrier here AND on the other CPU. Registered at create,
-		 * so it cannot fail with EPERM. Should it fail anyway, no barrier
-		 * of ours could stand in for the one the other CPU needs: stop
-		 * rather than risk a lost wake-up.
-		 */
-		mine->membarriers++;
-		if (spsc_membarrier_(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
-			abort();
+		return true;
 	}
+	/*
+	 * A full barrier here AND on the other CPU. Registered at create, so
+	 * it cannot fail with EPERM; it can with ENOMEM. A fence of ours would
+	 * not stand in for it: the other side's fast path has none.
+	 */
+	mine->membarriers++;
+	if (spsc_membarrier_(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+		return true;
+	mine->fallbacks++;
+	return false;
 }
 
 /* After a publish: wake the other side if its flag says it sleeps. */
@@ -293,31 +409,24 @@ static inline void spsc_wait_wake_(spsc_waitq *w, _Atomic uint32_t *flag, struct
 	/*
 	 * RELAXED: the ordering against our publish is the barrier above; the
 	 * flag carries no data. Then the swap, so that a sleeper that has not
-	 * reached FUTEX_WAIT yet finds 0 there and does not sleep.
+	 * reached FUTEX_WAIT yet finds 2 there and does not sleep.
 	 */
-	if (atomic_load_explicit(flag, memory_order_relaxed) != 0 &&
-	    atomic_exchange_explicit(flag, 0, memory_order_relaxed) != 0) {
-		mine->futex_wakes++;
-		spsc_futex_wake_(flag);
+	if (atomic_load_explicit(flag, memory_order_relaxed) != SPSC_WAIT_ASLEEP_ ||
+	    atomic_exchange_explicit(flag, SPSC_WAIT_WOKEN_, memory_order_relaxed) != SPSC_WAIT_ASLEEP_)
+		return;
+	mine->futex_wakes++;
+	/*
+	 * A failed wake is retried while the flag still reads 2: the sleeper
+	 * may be in the kernel. Once it reads anything else the sleeper is
+	 * awake (it withdrew) and our publish is for its next re-check to see.
+	 */
+	while (spsc_futex_wake_(flag) < 0 && atomic_load_explicit(flag, memory_order_relaxed) == SPSC_WAIT_WOKEN_) {
+		mine->wake_retries++;
+		spsc_wait_pause_();
 	}
 }
 
-/* The sleeping side: announce, then order the announcement before the re-check that follows. */
-static inline void spsc_wait_announce_(spsc_waitq *w, _Atomic uint32_t *flag, struct spsc_wait_stats *mine)
-{
-	mine->sleeps++;
-	/* RELAXED: ordered before the re-check by the barrier below, not by this store. */
-	atomic_store_explicit(flag, 1, memory_order_relaxed);
-	spsc_wait_before_recheck_(w, mine);
-}
-
-/* The sleep: false at the deadline; true when woken, or on a spurious return (the caller tries again). */
-static inline bool spsc_wait_sleep_(_Atomic uint32_t *flag, struct spsc_wait_stats *mine,
-                                    const struct timespec *deadline)
-{
-	mine->futex_waits++;
-	return !(spsc_futex_wait_(flag, 1, deadline) != 0 && errno == ETIMEDOUT);
-}
+/* ---- the slow path */
 
 /*
  * One try of either side (producer: push *item; consumer: pop into *item),
@@ -334,34 +443,100 @@ static inline bool spsc_wait_once_(spsc_waitq *w, bool producer, uint64_t *item)
 	return true;
 }
 
+/* SPSC_WAIT_SPINS tries, a pause between two. */
+static inline bool spsc_wait_spin_(spsc_waitq *w, bool producer, uint64_t *item)
+{
+	for (unsigned tries = 0; tries < SPSC_WAIT_SPINS; tries++) {
+		if (spsc_wait_once_(w, producer, item))
+			return true;
+		spsc_wait_pause_();
+	}
+	return false;
+}
+
+/* How a round of the slow path ended. */
+enum spsc_wait_step_ {
+	SPSC_WAIT_DONE_,    /* the re-check moved the item */
+	SPSC_WAIT_AGAIN_,   /* awake for any other reason than the deadline: try again */
+	SPSC_WAIT_DEADLINE_ /* the kernel's timer of the deadline itself ran out */
+};
+
 /*
- * Either side's blocking call: the two are mirror images, so one body
- * serves both (producer is a constant at each call and inlining removes
- * the tests on it). Spin, announce, re-check, sleep, withdraw, again.
+ * The sleep, after a re-check that found nothing. barrier: the barrier
+ * before the re-check held, so the other side will see the flag: sleep
+ * until woken or the deadline. Without it, sleep at most
+ * SPSC_WAIT_FALLBACK_NS, and not at all if the clock fails.
  */
-static inline bool spsc_wait_until_(spsc_waitq *w, bool producer, uint64_t *item, const struct timespec *deadline)
+static inline enum spsc_wait_step_ spsc_wait_sleep_(_Atomic uint32_t *flag, struct spsc_wait_stats *mine,
+                                                    const struct timespec *deadline, bool barrier)
+{
+	struct timespec end;
+	const struct timespec *until = deadline;
+
+	if (!barrier && (until = spsc_wait_slice_(&end, deadline)) == NULL) {
+		mine->fallbacks++;
+		return SPSC_WAIT_AGAIN_;
+	}
+	mine->futex_waits++;
+	if (spsc_futex_wait_(flag, until) == 0)
+		return SPSC_WAIT_AGAIN_; /* woken (or a spurious wake) */
+	if (errno == ETIMEDOUT && until == deadline)
+		return SPSC_WAIT_DEADLINE_;
+	if (errno != EINTR && errno != EAGAIN && errno != ETIMEDOUT)
+		mine->fallbacks++; /* the kernel would not sleep: spin */
+	return SPSC_WAIT_AGAIN_;
+}
+
+/* Announce, re-check, sleep, withdraw: one round of either side's slow path. */
+static inline enum spsc_wait_step_ spsc_wait_round_(spsc_waitq *w, bool producer, uint64_t *item,
+                                                    const struct timespec *deadline)
 {
 	_Atomic uint32_t *flag = producer ? &w->producer_asleep : &w->consumer_asleep; /* our own futex word */
 	struct spsc_wait_stats *mine = producer ? &w->producer : &w->consumer;
+	enum spsc_wait_step_ step = SPSC_WAIT_DONE_;
 
-	for (;;) {
-		for (unsigned tries = 0; tries < SPSC_WAIT_SPINS; tries++) {
-			if (spsc_wait_once_(w, producer, item))
-				return true;
-			spsc_wait_pause_();
-		}
-		spsc_wait_announce_(w, flag, mine);
-		bool done = spsc_wait_once_(w, producer, item); /* the re-check, after the barrier */
-		bool timed_out = !done && !spsc_wait_sleep_(flag, mine, deadline);
-		/* Withdraw: only we set our flag to 1, so 0 is right whenever we are awake. */
-		atomic_store_explicit(flag, 0, memory_order_relaxed);
-		if (done || (timed_out && spsc_wait_once_(w, producer, item)))
-			return true;
-		if (timed_out) {
-			errno = ETIMEDOUT;
-			return false;
-		}
+	mine->sleeps++;
+	/* RELAXED: ordered before the re-check by the barrier below, not by this store. */
+	atomic_store_explicit(flag, SPSC_WAIT_ASLEEP_, memory_order_relaxed);
+	bool barrier = spsc_wait_before_recheck_(w, mine);
+	if (!spsc_wait_once_(w, producer, item)) /* the re-check, after the barrier */
+		step = spsc_wait_sleep_(flag, mine, deadline, barrier);
+	/* Withdraw: only we set our flag to 1, so 0 is right whenever we are awake. */
+	atomic_store_explicit(flag, SPSC_WAIT_AWAKE_, memory_order_relaxed);
+	return step;
+}
+
+/*
+ * Either side's blocking call: the two are mirror images, so one body
+ * serves both (producer is a constant at each call and inlining removes
+ * the tests on it). Spin; then rounds of announce, re-check, sleep,
+ * withdraw, each followed by a spin, until the item moves or the deadline
+ * passes. The clock is read only when a wake-up was not followed by a
+ * move (a spurious return, or a fallback).
+ */
+static inline bool spsc_wait_until_(spsc_waitq *w, bool producer, uint64_t *item, const struct timespec *deadline)
+{
+	if (!spsc_wait_deadline_ok_(deadline)) {
+		errno = EINVAL;
+		return false;
 	}
+	if (spsc_wait_spin_(w, producer, item))
+		return true;
+	for (;;) {
+		enum spsc_wait_step_ step = spsc_wait_round_(w, producer, item, deadline);
+		if (step == SPSC_WAIT_DONE_)
+			return true;
+		if (step == SPSC_WAIT_DEADLINE_)
+			break;
+		if (spsc_wait_spin_(w, producer, item))
+			return true;
+		if (spsc_wait_passed_(deadline))
+			break;
+	}
+	if (spsc_wait_once_(w, producer, item)) /* the last try: the other side may have just moved */
+		return true;
+	errno = ETIMEDOUT;
+	return false;
 }
 
 /* ---- the blocking calls */
@@ -370,8 +545,10 @@ static inline bool spsc_wait_until_(spsc_waitq *w, bool producer, uint64_t *item
  * Producer thread only. Pushes item, sleeping while the ring is full,
  * and wakes a sleeping consumer. deadline: an absolute CLOCK_MONOTONIC
  * time, or NULL to wait for ever. The try-like form of the convention:
- * true when pushed; false when the deadline passed (errno ETIMEDOUT),
- * nothing stored. Not an error: the caller asked for a bounded wait.
+ * true when pushed; false, nothing stored, with errno ETIMEDOUT when the
+ * deadline passed (never before it: not an error, the caller asked for a
+ * bounded wait), or EINVAL, at once, for a malformed deadline (tv_sec < 0,
+ * tv_nsec outside [0, 10^9)).
  */
 static inline bool spsc_push_wait_until(spsc_waitq *w, uint64_t item, const struct timespec *deadline)
 {
@@ -381,8 +558,8 @@ static inline bool spsc_push_wait_until(spsc_waitq *w, uint64_t item, const stru
 /*
  * Consumer thread only. Pops the oldest item into *item, sleeping while
  * the ring is empty, and wakes a sleeping producer. The try-like form, as
- * the push: true when popped; false when the deadline passed (errno
- * ETIMEDOUT), *item untouched.
+ * the push: true when popped; false with ETIMEDOUT or EINVAL, *item
+ * untouched.
  */
 static inline bool spsc_pop_wait_until(spsc_waitq *w, uint64_t *item, const struct timespec *deadline)
 {
