@@ -9,12 +9,22 @@
 # plot data and the four charts. POSIX sh, awk, sed, gnuplot, valgrind:
 # nothing a fresh Debian lacks after `make deps`.
 #
-# Why rounds: on a VM the cost of moving a cache line between the two vCPUs
-# jumps between regimes every few seconds, and a lock-free queue's
-# throughput jumps with it. So the stages take turns (each stage once per
-# round, in ladder order) with short runs, every stage samples the same
-# regimes, and speedups are medians of per-round ratios
-# (common/bench/bench-table.awk).
+# Why rounds: on a VM the hypervisor moves the two vCPUs, the cost of
+# moving a cache line between them jumps from one placement to another
+# (within a tenth of a second, on some machines), and a lock-free queue's
+# throughput jumps with it. So every run is bracketed by a probe right
+# before and right after it, runs are short and many, and the stages take
+# turns (each stage in every round, the order rotating): every stage gets
+# runs in each placement class the machine shows. The table files each run
+# in the class of its probes, leaves out the runs that moved, and compares
+# stages only within one class: medians of per-pair ratios, a pair being
+# two stages' runs of one round in one class (common/bench/placement.awk,
+# common/bench/bench-table.awk).
+#
+# The knobs, from the environment (make bench-all BENCH_ROUNDS=100 ...):
+# BENCH_ROUNDS rounds, BENCH_RUNS throughput runs per stage and round. A
+# full run aims at 5 or more unmoved runs per stage in each class; a class
+# the machine visits rarely needs more rounds.
 set -eu
 
 mode=${1:?usage: bench-all.sh full|quick BINDIR OUTDIR STAGE...}
@@ -27,21 +37,33 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/bench-lib.sh"
 
-# Sizes. Full: about 2.5 minutes on a 2-vCPU VM, about half of it the 30
-# interleaved rounds. Quick: seconds; it proves the pipeline, not the speeds.
+# Sizes. Full: about 3.5 minutes on a quiet 2-vCPU VM (6 on one shared
+# with other jobs), most of it the 60 interleaved rounds (per stage and
+# round, about half a second: seed-st, seed-mt, 2 throughput runs of 100 ms
+# after a warm-up, a latency run of 50k round trips). That is 120
+# throughput and 60 latency runs per stage, where 30 rounds of one 250 ms
+# run and 3 latency rounds gave 30 and 3: a class the machine is in 7% of
+# the time (the fastest one of a Zen 4 guest) still gets about 8 and 4 of
+# each stage. A probe of 20k round trips takes 2-10 ms. Quick: seconds; it
+# proves the pipeline, not the speeds.
 case $mode in
 full)
-	ROUNDS=30 MIN_MS=250 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
-	LAT_ROUNDS=3 TRIPS=1000000 CAP_ROUNDS=3 CAP_MAX_LOG2=20 CAP_MIN_MS=60
-	PAIRS=200000 PROBE_TRIPS=100000 PERF_ITEMS=20000000 ;;
+	ROUNDS=60 RUNS=2 MIN_MS=100 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
+	TRIPS=50000 CAP_ROUNDS=3 CAP_MAX_LOG2=20 CAP_MIN_MS=60
+	PAIRS=200000 PROBE_TRIPS=20000 PERF_ITEMS=20000000 ;;
 quick)
-	ROUNDS=3 MIN_MS=20 SEED_ITEMS=100000 SEED_MT_ITEMS=10000
-	LAT_ROUNDS=1 TRIPS=20000 CAP_ROUNDS=1 CAP_MAX_LOG2=8 CAP_MIN_MS=5
-	PAIRS=20000 PROBE_TRIPS=10000 PERF_ITEMS=1000000 ;;
+	ROUNDS=3 RUNS=2 MIN_MS=20 SEED_ITEMS=100000 SEED_MT_ITEMS=10000
+	TRIPS=5000 CAP_ROUNDS=1 CAP_MAX_LOG2=8 CAP_MIN_MS=5
+	PAIRS=20000 PROBE_TRIPS=5000 PERF_ITEMS=1000000 ;;
 *)
 	echo "bench-all.sh: unknown mode '$mode' (full or quick)" >&2
 	exit 2 ;;
 esac
+ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+RUNS=${BENCH_RUNS:-$RUNS}
+for value in "$ROUNDS" "$RUNS"; do
+	case $value in '' | *[!0-9]* | 0) echo "bench-all.sh: BENCH_ROUNDS and BENCH_RUNS must be positive numbers, not '$value'" >&2; exit 2 ;; esac
+done
 
 for s in $stages; do
 	for b in "$bin/bench-$s" "$bin/bench-$s-callgrind"; do
@@ -75,30 +97,24 @@ cpus=$(field cpus)
 	bench_header "make bench-$([ "$mode" = full ] && echo all || echo quick)" "" ' (producer+consumer; "unpinned" when only one CPU is available)'
 	cat <<EOF
 # stages: $stages (in this order; speedups are against the first)
-# rounds: $ROUNDS (seed-st $SEED_ITEMS items, seed-mt $SEED_MT_ITEMS items, throughput >= $MIN_MS ms per run); latency $LAT_ROUNDS x $TRIPS round trips; capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
-# probe: cache-line round trip between the two CPUs, $PROBE_TRIPS trips, median over batches of 100, taken before every timed run (probe_ns column)
+# rounds: $ROUNDS, the order of the stages rotating; per stage and round: seed-st ($SEED_ITEMS items), seed-mt ($SEED_MT_ITEMS items), $RUNS throughput runs (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips); then capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
+# probe: cache-line round trip between the two CPUs, $PROBE_TRIPS trips, median over batches of 100, taken right before and right after every timed run (probe_ns, probe_after_ns): its placement class (common/bench/placement.awk)
 # stage 1 is unbounded: created with an initial capacity of 4 (Rust's VecDeque<u64> first allocation) and grows; in the capacity sweep its initial capacity is the swept value
 # instructions per push+pop: valgrind --tool=callgrind total instructions of 'pairs --items 2N' minus 'pairs --items N', divided by N (N=$PAIRS); includes the loop and the sequence check (same code for every stage); built with: $("$bin/bench-$first-callgrind" info | sed -n 's/^# flags: //p') (valgrind cannot decode AVX-512)
 EOF
 } >"$out/raw/header.txt"
-say "machine: $cpu_model, CPUs $cpus, probe regime changes are expected on a VM"
+say "machine: $cpu_model, CPUs $cpus; on a VM the placement of the two vCPUs may change between runs and during one"
 
 # ------------------------------------------------------------ interleaved rounds
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	say "round $r of $ROUNDS: seed-st, seed-mt, throughput on stages $stages"
-	for s in $stages; do
+	# shellcheck disable=SC2086 # one stage per word
+	order=$(bench_rotate "$r" $stages)
+	say "round $r of $ROUNDS: seed-st, seed-mt, throughput x $RUNS, latency on $order"
+	for s in $order; do
 		run "$s" seed-st --items "$SEED_ITEMS" --runs 1 --round "$r" --quiet
 		run "$s" seed-mt --items "$SEED_MT_ITEMS" --runs 1 --round "$r" --quiet
-		run "$s" throughput --min-ms "$MIN_MS" --runs 1 --round "$r"
-	done
-	r=$((r + 1))
-done
-
-r=1
-while [ "$r" -le "$LAT_ROUNDS" ]; do
-	for s in $stages; do
-		say "latency round $r of $LAT_ROUNDS, stage $s: $TRIPS round trips"
+		run "$s" throughput --min-ms "$MIN_MS" --runs "$RUNS" --round "$r" --quiet
 		run "$s" latency --trips "$TRIPS" --runs 1 --round "$r" --hist "$out/raw/hist-$s-$r.txt" --quiet
 	done
 	r=$((r + 1))
@@ -151,25 +167,31 @@ fi
 } >"$out/results.csv"
 
 say "aggregating"
+: >"$out/raw/cdf-runs.txt"
 awk -F, -v dir="$out" -v caption="$(bench_caption)" -v perf="$perf_status" -v stages="$stages" \
-	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/regime.awk" -f "$here/bench-table.awk" "$rows"
+	-v rounds="$ROUNDS" -v chart="$out/raw/chart-class.txt" -v cdf_runs="$out/raw/cdf-runs.txt" \
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/bench-table.awk" "$rows"
 
-# The latency CDF: every round's histogram of a stage merged (bins in
-# order, equal bins added), then accumulated.
+# The latency CDF, of the main class (the first table's): the histograms of
+# a stage's latency runs in that class (bench-table.awk lists them, stage
+# and round) merged, bins in order, equal bins added, then accumulated.
 for s in $stages; do
-	grep -hv '^#' "$out/raw/hist-$s-"*.txt | sort -n -k1,1 | awk -v s="$s" '
+	files=$(awk -v s="$s" -v d="$out/raw" '$1 == s { print d "/hist-" s "-" $2 ".txt" }' "$out/raw/cdf-runs.txt")
+	printf '# stage %s: bin_low_ns cumulative_fraction (%s)\n' "$s" "$(cat "$out/raw/chart-class.txt")"
+	# shellcheck disable=SC2086 # one file name per word
+	[ -z "$files" ] || grep -hv '^#' $files | sort -n -k1,1 | awk '
 		$1 != last && NR > 1 { bin[++n] = last; count[n] = c; c = 0 }
 		{ last = $1; c += $2; total += $2 }
 		END {
 			bin[++n] = last; count[n] = c
-			printf "# stage %s: bin_low_ns cumulative_fraction\n", s
 			for (i = 1; i <= n; i++) { sum += count[i]; printf "%s %.9f\n", bin[i], sum / total }
-			printf "\n\n"
 		}'
+	printf '\n\n'
 done >"$out/cdf.dat"
 
 say "charts"
-bench_charts "$out" "$cpu_model, CPUs $cpus, $date_utc" "names='$stages'" \
+# The subtitle: the machine, the pair of CPUs without where they sit (the header says it), the class.
+bench_charts "$out" "$cpu_model, CPUs ${cpus%% (*}, $date_utc; $(cat "$out/raw/chart-class.txt")" "names='$stages'" \
 	"$here/throughput.gp" "$here/rtt.gp" "$here/capacity.gp" "$here/cdf.gp"
 
 # ------------------------------------------------------------ the table, beside the reference

@@ -51,7 +51,8 @@ bench_machine() {
 #                   `info` lists; empty for the driver's default; a --wait
 #                   in ARGS wins)
 #   run_variant V ARGS   one driver call of bench-V, its rows appended to
-#                   $rows with V as a first column (experiments, variants)
+#                   $rows with V as a first column (experiments, variants),
+#                   with the same probe size and wait policy as run's
 #   field NAME      a line of $info ("compiler", "flags", "cpus", "waits", ...)
 #   bench_waits     the driver's wait policies ($info's waits line), the
 #                   one in $BENCH_WAIT first
@@ -79,7 +80,7 @@ run_variant() {
 	_v=$1
 	shift
 	# shellcheck disable=SC2086 # the wait flags are meant to split
-	"$bin/bench-$_v" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --quiet |
+	"$bin/bench-$_v" ${BENCH_WAIT:+--wait $BENCH_WAIT} "$@" --probe-trips "$PROBE_TRIPS" --quiet |
 		bench_csv_awk 'csv_skip() { next } { print v "," $0 }' -v v="$_v" >>"$rows"
 }
 # bench_csv_awk PROGRAM [AWK-OPTION...]: awk -F, over stdin, csv.awk's functions loaded before PROGRAM.

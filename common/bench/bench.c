@@ -476,23 +476,18 @@ struct stream_result {
 	struct side_counts prod, cons;
 };
 
-/* The probe taken before every timed run, recorded on its rows. */
-static double probe(void)
-{
-	return harness_probe(&cpus, opt.probe_trips);
-}
-
 /*
- * One timed run on a fresh queue of `capacity`, the probe taken just
- * before it; r gets the run's capacity, items and probe. batch 0: item by
- * item; else through the bulk operations (queues that have them).
+ * One timed run on a fresh queue of `capacity`, bracketed by the probe
+ * (right before it and right after it); r gets the run's capacity, items
+ * and probes. batch 0: item by item; else through the bulk operations
+ * (queues that have them).
  */
 static struct stream_result stream_run(struct harness_row *r, uint64_t capacity, uint64_t items, uint64_t min_ms,
                                        size_t batch)
 {
 	struct stream s = {.workload = r->workload, .items = items, .min_ns = min_ms * 1000000u, .batch = batch};
 
-	r->probe_ns = probe();
+	harness_probe_before(r, &cpus, opt.probe_trips);
 	r->capacity = capacity;
 	s.q = fresh_queue(capacity);
 #ifdef SPSC_HAS_BULK
@@ -501,6 +496,10 @@ static struct stream_result stream_run(struct harness_row *r, uint64_t capacity,
 	else
 #endif
 		harness_run_pair(&cpus, stream_producer, stream_consumer, &s);
+	/* The allocations are counted before the probe after the run, which allocates its own. */
+	struct alloc_stats alloc = finish_queue(s.q, r->workload);
+
+	harness_probe_after(r, &cpus, opt.probe_trips);
 	if (s.received != s.sent)
 		harness_fail("%s: %s: %" PRIu64 " items sent, %" PRIu64 " received", SPSC_STAGE_NAME, r->workload,
 		             s.sent, s.received);
@@ -513,7 +512,7 @@ static struct stream_result stream_run(struct harness_row *r, uint64_t capacity,
 	        .prod_seconds = (double)(s.prod_end - s.prod_start) / 1e9,
 	        .cons_seconds = (double)(s.cons_end - s.cons_start) / 1e9,
 	        .items = s.sent,
-	        .alloc = finish_queue(s.q, r->workload),
+	        .alloc = alloc,
 	        .prod = s.prod,
 	        .cons = s.cons,
 	};
@@ -524,7 +523,7 @@ static struct stream_result stream_run(struct harness_row *r, uint64_t capacity,
 /*
  * Each workload gets the row its runs describe, filled in with the queue,
  * the workload, the round, the CPUs and the wait policy, and sets the
- * rest (run, capacity, items, probe) as it goes.
+ * rest (run, capacity, items, probes) as it goes.
  */
 
 static void workload_probe(struct harness_row *r)
@@ -532,7 +531,7 @@ static void workload_probe(struct harness_row *r)
 	r->capacity = 0;
 	r->items = opt.probe_trips;
 	for (r->run = 1; r->run <= opt.runs; r->run++) {
-		r->probe_ns = probe();
+		harness_probe_before(r, &cpus, opt.probe_trips); /* the probe is the run: nothing to bracket */
 		emit(r, "probe_rtt_ns", r->probe_ns, "ns");
 		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %.1f ns per round trip", r->run, opt.runs,
 		                 r->probe_ns);
@@ -603,8 +602,9 @@ static void workload_seed_mt(struct harness_row *r)
 		emit(r, "total_ms", s.seconds * 1e3, "ms");
 		emit(r, "items_per_s", (double)items / s.seconds, "items/s");
 		emit_alloc(r, "", s.alloc);
-		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": total %.2f ms, %.3g items/s (probe %.0f ns)",
-		                 r->run, opt.runs, s.seconds * 1e3, (double)items / s.seconds, r->probe_ns);
+		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": total %.2f ms, %.3g items/s (probes %.0f/%.0f ns)",
+		                 r->run, opt.runs, s.seconds * 1e3, (double)items / s.seconds, r->probe_ns,
+		                 r->probe_after_ns);
 	}
 }
 
@@ -649,12 +649,12 @@ static void workload_throughput(struct harness_row *r)
 		emit(r, "pop_reloads_per_mitem", (double)s.cons.reloads * per_mitem, "count");
 #endif
 		emit_alloc(r, "", s.alloc);
-		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %.2f Mitems/s over %.3f s (probe %.0f ns)", r->run,
-		                 opt.runs, mitems(s), s.seconds, r->probe_ns);
+		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %.2f Mitems/s over %.3f s (probes %.0f/%.0f ns)",
+		                 r->run, opt.runs, mitems(s), s.seconds, r->probe_ns, r->probe_after_ns);
 	}
 	/* Summary rows (run 0) for a reader of this one invocation; bench-all uses the runs. */
 	r->run = 0;
-	r->probe_ns = 0;
+	r->probe_ns = r->probe_after_ns = 0;
 	emit(r, "mitems_per_s_median", harness_median(v, opt.runs), "Mitems/s");
 	emit(r, "mitems_per_s_min", v[0], "Mitems/s");
 	emit(r, "mitems_per_s_max", v[opt.runs - 1], "Mitems/s");
@@ -671,8 +671,8 @@ static void workload_capacity(struct harness_row *r)
 			emit(r, "mitems_per_s", mitems(s), "Mitems/s");
 			harness_progress(r,
 			                 "capacity 2^%" PRIu64 ", run %" PRIu64 " of %" PRIu64
-			                 ": %.2f Mitems/s (probe %.0f ns)",
-			                 k, r->run, opt.runs, mitems(s), r->probe_ns);
+			                 ": %.2f Mitems/s (probes %.0f/%.0f ns)",
+			                 k, r->run, opt.runs, mitems(s), r->probe_ns, r->probe_after_ns);
 		}
 	}
 }
@@ -779,6 +779,21 @@ static void write_histogram(const uint32_t *sorted, uint64_t n)
 		harness_fail("--hist: cannot write '%s'", opt.hist);
 }
 
+/* One timed ping-pong over two fresh queues, bracketed by the probe; p->sample_ns receives its round trips. */
+static void latency_run(struct harness_row *r, struct pingpong *p)
+{
+	harness_probe_before(r, &cpus, opt.probe_trips);
+	p->there = fresh_queue(r->capacity);
+	p->back = fresh_queue(r->capacity);
+	p->gate = 0;
+	harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %" PRIu64 " round trips after %" PRIu64 " warm-up", r->run,
+	                 opt.runs, p->trips, p->warm);
+	harness_run_pair(&cpus, latency_pinger, latency_echo, p);
+	harness_probe_after(r, &cpus, opt.probe_trips);
+	spsc_destroy(p->there);
+	spsc_destroy(p->back);
+}
+
 static void workload_latency(struct harness_row *r)
 {
 	struct pingpong p = {.workload = r->workload, .warm = opt.trips / 10, .trips = opt.trips};
@@ -798,16 +813,7 @@ static void workload_latency(struct harness_row *r)
 	r->capacity = create_capacity(opt.capacity);
 	r->items = p.trips;
 	for (r->run = 1; r->run <= opt.runs; r->run++) {
-		r->probe_ns = probe();
-		p.there = fresh_queue(r->capacity);
-		p.back = fresh_queue(r->capacity);
-		p.gate = 0;
-		harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %" PRIu64 " round trips after %" PRIu64 " warm-up",
-		                 r->run, opt.runs, p.trips, p.warm);
-		harness_run_pair(&cpus, latency_pinger, latency_echo, &p);
-		spsc_destroy(p.there);
-		spsc_destroy(p.back);
-
+		latency_run(r, &p);
 		qsort(p.sample_ns, p.trips, sizeof(uint32_t), cmp_u32);
 		for (size_t k = 0; k < sizeof(pct) / sizeof(pct[0]); k++) {
 			at[k] = p.sample_ns[harness_rank(p.trips, pct[k].q)];
@@ -815,8 +821,8 @@ static void workload_latency(struct harness_row *r)
 		}
 		emit(r, "clock_overhead_ns", harness_clock_overhead_ns(), "ns");
 		/* The same nearest-rank figures as the rows: p50, p99, max. */
-		harness_progress(r, "p50 %" PRIu32 " ns, p99 %" PRIu32 " ns, max %" PRIu32 " ns (probe %.0f ns)", at[0],
-		                 at[2], at[4], r->probe_ns);
+		harness_progress(r, "p50 %" PRIu32 " ns, p99 %" PRIu32 " ns, max %" PRIu32 " ns (probes %.0f/%.0f ns)",
+		                 at[0], at[2], at[4], r->probe_ns, r->probe_after_ns);
 		if (opt.hist != NULL)
 			write_histogram(p.sample_ns, p.trips);
 	}
@@ -873,9 +879,10 @@ static void workload_bulk(struct harness_row *r)
 			        stream_run(r, create_capacity(opt.capacity), opt.items, opt.min_ms, (size_t)batches[b]);
 
 			emit(r, metric, mitems(s), "Mitems/s");
-			harness_progress(
-			        r, "batch %" PRIu64 ", run %" PRIu64 " of %" PRIu64 ": %.2f Mitems/s (probe %.0f ns)",
-			        batches[b], r->run, opt.runs, mitems(s), r->probe_ns);
+			harness_progress(r,
+			                 "batch %" PRIu64 ", run %" PRIu64 " of %" PRIu64
+			                 ": %.2f Mitems/s (probes %.0f/%.0f ns)",
+			                 batches[b], r->run, opt.runs, mitems(s), r->probe_ns, r->probe_after_ns);
 		}
 	}
 #else
@@ -912,7 +919,8 @@ static const struct workload {
 } workloads[] = {
         {"probe", workload_probe,
          "cache-line round trip between the two CPUs (median ns); also\n"
-         "taken before every timed run and recorded on its rows"},
+         "taken right before and right after every timed run, both\n"
+         "recorded on its rows (probe_ns, probe_after_ns)"},
         {"seed-st", workload_seed_st,
          "one thread pushes --items (default 1000000), then pops them;\n"
          "bounded stages get a capacity of at least --items"},

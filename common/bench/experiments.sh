@@ -16,9 +16,12 @@
 #      and page faults of stages 1-3, from perf's software events (no PMU
 #      needed), where perf is installed.
 #
-# Variants run in interleaved rounds, like bench-all, and every comparison
-# is a median of per-round ratios. Writes OUTDIR/experiments.csv (every row,
-# with the variant's name first) and OUTDIR/experiments.md.
+# Variants run in interleaved rounds, like bench-all, every run between
+# two probes; every comparison of two-thread runs is a median of per-pair
+# ratios within one placement class (common/bench/placement.awk; a run
+# that moved is left out), of one-thread runs a median of per-round
+# ratios. Writes OUTDIR/experiments.csv (every row, with the variant's name
+# first) and OUTDIR/experiments.md.
 set -eu
 
 mode=${1:?usage: experiments.sh full|quick BINDIR OUTDIR}
@@ -29,8 +32,8 @@ top=$(cd "$here/../.." && pwd)
 . "$here/bench-lib.sh"
 
 case $mode in
-full) ROUNDS=12 MIN_MS=200 TRIPS=300000 SEED=1000000 TP_ITEMS=2000000 ;;
-quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 SEED=100000 TP_ITEMS=100000 ;;
+full) ROUNDS=12 MIN_MS=200 TRIPS=300000 SEED=1000000 TP_ITEMS=2000000 PROBE_TRIPS=20000 ;;
+quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 SEED=100000 TP_ITEMS=100000 PROBE_TRIPS=5000 ;;
 *)
 	echo "experiments.sh: unknown mode '$mode' (full or quick)" >&2
 	exit 2
@@ -82,8 +85,8 @@ done
 # ------------------------------------------------------------ 4: the kernel's view
 # perf stat's software events and tracepoints work without a PMU (on a VM).
 # One process per measurement, three repetitions (in the run column); a
-# `probe` run (two threads started and joined, no queue) is the baseline
-# every two-thread run also contains.
+# `probe` run of two probes (each two threads started and joined, no
+# queue) is the baseline: the two probes that bracket every two-thread run.
 perf_ok=no
 if command -v perf >/dev/null && perf stat -x, -e syscalls:sys_enter_futex true >/dev/null 2>&1; then
 	perf_ok=yes
@@ -105,7 +108,7 @@ if command -v perf >/dev/null && perf stat -x, -e syscalls:sys_enter_futex true 
 	}
 	for r in 1 2 3; do
 		for v in stage1-mutex stage2-ring stage3-atomics; do
-			kernel "$v" baseline probe --runs 1 --probe-trips 1000
+			kernel "$v" baseline probe --runs 2 --probe-trips 1000
 			kernel "$v" seed-st seed-st --runs 1 --items "$SEED"
 			kernel "$v" seed-mt seed-mt --runs 1 --items 100000 --probe-trips 1000
 			kernel "$v" throughput throughput --runs 1 --items "$TP_ITEMS" --no-warmup --probe-trips 1000
@@ -118,6 +121,6 @@ fi
 
 say "aggregating"
 awk -F, -v perf_ok="$perf_ok" -v seed="$SEED" -v tp_items="$TP_ITEMS" -v waits="$WAITS" \
-	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/experiments.awk" "$rows" >"$out/experiments.md"
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/experiments.awk" "$rows" >"$out/experiments.md"
 cat "$out/experiments.md"
 say "done: $out"

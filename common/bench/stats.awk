@@ -11,14 +11,18 @@
 function stat_add(name, v) { stat_v_[name, ++stat_c_[name]] = v + 0 }
 function stat_n(name) { return stat_c_[name] + 0 }
 
-# Sorts the sample into stat_s_[1..n] (insertion sort: samples are small); returns n.
-function stat_sort_(name,    n, i, j, v) {
+# Sorts the sample into stat_s_[1..n] (Shell's sort, gaps 1, 4, 13, 40, ...:
+# a placement pool holds thousands of probes); returns n.
+function stat_sort_(name,    n, i, j, v, gap) {
 	n = stat_c_[name] + 0
-	for (i = 1; i <= n; i++) {
-		v = stat_v_[name, i]
-		for (j = i - 1; j >= 1 && stat_s_[j] > v; j--) stat_s_[j + 1] = stat_s_[j]
-		stat_s_[j + 1] = v
-	}
+	for (i = 1; i <= n; i++) stat_s_[i] = stat_v_[name, i]
+	for (gap = 1; gap * 3 + 1 < n; gap = gap * 3 + 1);
+	for (; gap >= 1; gap = (gap - 1) / 3)
+		for (i = gap + 1; i <= n; i++) {
+			v = stat_s_[i]
+			for (j = i - gap; j >= 1 && stat_s_[j] > v; j -= gap) stat_s_[j + gap] = stat_s_[j]
+			stat_s_[j + gap] = v
+		}
 	return n
 }
 function stat_median(name,    n) {
@@ -39,40 +43,30 @@ function stat_pct(name, q,    n, rank) {
 # A figure, or "-" when there is none.
 function fmt(f, v) { return v == "" ? "-" : sprintf(f, v) }
 
-# Per-round values and their ratios. Two queues measured in the same round
-# ran minutes apart at most, in much the same regime of the VM, so a
+# Per-round pairs within a group. Two queues measured in the same round
+# and the same group (the placement class their runs ran in:
+# placement.awk) ran seconds apart with their threads placed alike, so a
 # comparison is the median over rounds of the ratio of their values in
 # each round, never the ratio of their medians: the one way every table
 # compares.
-#   round_put(key, r, v)  key's value in round r (a later one replaces it)
-#   round_sample(key, g)  the name of the sample of key's values, one per
-#                         round of group g (as below)
-#   ratio_sample(a, b, g) the name of the sample (stat_n, stat_median,
-#                         stat_min, stat_max read it) of a's value over b's,
-#                         one per round where both have one and b's is not
-#                         0; only the rounds of group g (round_group[r],
-#                         which the table sets, e.g. the regime) unless g
-#                         is "" or "all"
-#   ratio_median(a, b, g) its median, "" when no round has both
-function round_put(key, r, v) { round_v_[key, r] = v + 0; round_r_[r] = 1 }
-function round_in_(r, g) { return g == "" || g == "all" || round_group[r] == g }
-function round_sample(key, g,    name, r) {
-	name = "rounds:" key "/" g
-	if (!(name in round_done_)) {
-		round_done_[name] = 1
-		for (r in round_r_)
-			if (round_in_(r, g) && ((key, r) in round_v_)) stat_add(name, round_v_[key, r])
-	}
-	return name
-}
-function ratio_sample(a, b, g,    name, r) {
+#   cell_put(key, r, g, v)  a value of key in round r and group g; a cell
+#                           with several (more than one run of key in that
+#                           round and group) stands for their median
+#   cell_ratio(a, b, g)     the name of the sample (stat_n, stat_median,
+#                           stat_min, stat_max read it) of a's cell over
+#                           b's, one per round where both have a cell in
+#                           group g and b's is not 0: the per-pair ratios.
+#                           Call it after the last cell_put.
+function cell_put(key, r, g, v) { stat_add("cell:" key "/" g "/" r, v); cell_r_[r] = 1 }
+function cell_(key, g, r,    name) { name = "cell:" key "/" g "/" r; return stat_n(name) ? stat_median(name) : "" }
+function cell_ratio(a, b, g,    name, r, x, y) {
 	name = "ratio:" a "/" b "/" g
-	if (!(name in round_done_)) {
-		round_done_[name] = 1
-		for (r in round_r_)
-			if (round_in_(r, g) && ((a, r) in round_v_) && ((b, r) in round_v_) && round_v_[b, r] != 0)
-				stat_add(name, round_v_[a, r] / round_v_[b, r])
+	if (!(name in cell_done_)) {
+		cell_done_[name] = 1
+		for (r in cell_r_) {
+			x = cell_(a, g, r); y = cell_(b, g, r)
+			if (x != "" && y != "" && y != 0) stat_add(name, x / y)
+		}
 	}
 	return name
 }
-function ratio_median(a, b, g) { return stat_median(ratio_sample(a, b, g)) }

@@ -17,8 +17,10 @@
 #   stage5-waitfree-nopause        the driver's wait loops spin without the PAUSE hint
 #
 # Interleaved rounds (rotating order), throughput at capacities 65536 and
-# 1024 and the RTT; every comparison is a median of per-round ratios
-# against stage5-waitfree. Writes OUTDIR/stage5-variants.csv and .md.
+# 1024 and the RTT, every run between two probes; every comparison is a
+# median of per-pair ratios against stage5-waitfree within one placement
+# class (common/bench/placement.awk; a run that moved is left out). Writes
+# OUTDIR/stage5-variants.csv and .md.
 #
 # Environment, for a closer look at a few: VARIANTS (a subset,
 # stage5-waitfree first), ROUNDS_OVERRIDE (rounds, instead of the mode's) and TAG (the output becomes
@@ -28,8 +30,8 @@ mode=${1:-full}
 bin=${2:?usage: variants.sh full|quick BINDIR OUTDIR}
 out=${3:?OUTDIR}
 case $mode in
-full) ROUNDS=10 MIN_MS=250 TRIPS=200000 ;;
-quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 ;;
+full) ROUNDS=10 MIN_MS=250 TRIPS=200000 PROBE_TRIPS=20000 ;;
+quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 PROBE_TRIPS=5000 ;;
 *) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
 base=stage5-waitfree
@@ -50,7 +52,7 @@ bench_machine
 info=$("$bin/bench-$base" info)
 {
 	echo "$info"
-	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; commit $commit; $date_utc"
+	echo "# make bench-stage5-variants ($mode): $ROUNDS rounds, throughput >= $MIN_MS ms per run at capacities 65536 and 1024, latency $TRIPS round trips; a probe of $PROBE_TRIPS round trips right before and right after every run; commit $commit; $date_utc"
 	bench_machine_lines
 	echo "variant,$(field columns)"
 } >"$rows"
@@ -69,5 +71,5 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 
 awk -F, -v variants="$variants" -v rounds="$ROUNDS" -v base="$base" \
-	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/variants-table.awk" "$rows" >"$out/$name.md"
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/variants-table.awk" "$rows" >"$out/$name.md"
 cat "$out/$name.md"

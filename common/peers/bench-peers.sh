@@ -9,9 +9,11 @@
 # bench-peer-* the install could build; OUTDIR
 # (notes/results/latest) receives peers.csv, peers.md, peers-*.dat and the
 # two charts. Every queue runs the same driver and workloads; the queues
-# take turns in every round (in a rotating order), so each samples the same
-# regimes of the VM, and every target is a median of per-round ratios
-# (common/peers/peers-table.awk).
+# take turns in every round (in a rotating order), so each gets runs in
+# every placement of the two vCPUs the machine shows; every run is
+# bracketed by two probes, filed in their placement class, left out if it
+# moved; and every target is a median of per-pair ratios within one class
+# (common/bench/placement.awk, common/peers/peers-table.awk).
 set -eu
 
 mode=${1:-full}
@@ -26,9 +28,9 @@ top=$(cd "$here/../.." && pwd)
 # Full: about 5 minutes on a 2-vCPU VM.
 case $mode in
 full)
-	ROUNDS=20 MIN_MS=250 BULK_MS=150 TRIPS=200000 SEED_ITEMS=1000000 PAIRS=200000 PROBE_TRIPS=100000 ;;
+	ROUNDS=20 MIN_MS=250 BULK_MS=150 TRIPS=200000 SEED_ITEMS=1000000 PAIRS=200000 PROBE_TRIPS=20000 ;;
 quick)
-	ROUNDS=2 MIN_MS=20 BULK_MS=20 TRIPS=10000 SEED_ITEMS=100000 PAIRS=20000 PROBE_TRIPS=10000 ;;
+	ROUNDS=2 MIN_MS=20 BULK_MS=20 TRIPS=10000 SEED_ITEMS=100000 PAIRS=20000 PROBE_TRIPS=5000 ;;
 *)
 	echo "bench-peers.sh: unknown mode '$mode' (full or quick)" >&2
 	exit 2 ;;
@@ -82,7 +84,7 @@ has_bulk() { "$bin/bench-$1" info | grep -q '^# bulk: yes'; }
 		echo "# package $pkg: $(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo 'not installed')"
 	done
 	echo "# rounds: $ROUNDS; per queue and round, under each wait policy ($waits; the first is the default): throughput at capacity 65536 and 1024 (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips); then seed-st ($SEED_ITEMS items) and, under the default policy, bulk batches 1/8/32/256 (>= $BULK_MS ms each, queues with bulk operations); the order of the queues rotates every round"
-	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every timed run (probe_ns column)"
+	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken right before and right after every timed run (probe_ns, probe_after_ns): its placement class (common/bench/placement.awk)"
 	echo "# $baseline is unbounded (initial capacity 4, grows): one throughput run per round stands for both capacities"
 	echo "# instructions per push+pop: callgrind, 'pairs' for 2N minus N items, / N (N=$PAIRS), built without -march=native"
 } >"$out/peers-raw/header.txt"
@@ -117,10 +119,12 @@ done
 # ------------------------------------------------------------ results
 cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
 awk -F, -v dir="$out" -v caption="$(bench_caption)" -v subject="$subject" -v baseline="$baseline" -v waits="$waits" \
-	-f "$top/common/bench/csv.awk" -f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" \
+	-v rounds="$ROUNDS" -v chart="$out/peers-raw/chart-class.txt" \
+	-f "$top/common/bench/csv.awk" -f "$top/common/bench/stats.awk" -f "$top/common/bench/placement.awk" \
 	-f "$here/peers-table.awk" "$rows"
 
-bench_charts "$out" "$cpu_model, CPUs $(field cpus), $date_utc" "" \
+cpus=$(field cpus)
+bench_charts "$out" "$cpu_model, CPUs ${cpus%% (*}, $date_utc; $(cat "$out/peers-raw/chart-class.txt")" "" \
 	"$here/peers-throughput.gp" "$here/peers-rtt.gp"
 
 echo

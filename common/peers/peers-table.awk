@@ -1,212 +1,186 @@
 # common/peers/peers-table.awk: peers.md and the chart data from the rows of
 # make bench-peers (the driver's CSV, read by column name). Called by
 # bench-peers.sh with -v dir=OUTDIR -v caption=... -v subject=STAGE
-# -v baseline=STAGE -v waits="POLICY..." (the default first), after
-# common/bench/csv.awk, stats.awk and regime.awk. Every figure is a median
-# over rounds; min-max is over rounds; every ratio is the median of
-# per-round ratios (stats.awk's ratio_sample: two queues in one round saw
-# the same regime of the VM), never a ratio of medians. Each round is in
-# the regime of its probe (the median probe of its throughput runs); a
-# regime with at least 5 rounds gets its own ratios.
+# -v baseline=STAGE -v waits="POLICY..." (the default first) -v rounds=N
+# -v chart=FILE, after common/bench/csv.awk, stats.awk and placement.awk.
+#
+# Every run of two threads is filed in the placement class of its two
+# probes (placement.awk); a run that moved is left out and counted. Every
+# figure is a median over the runs of one class, min-max over them; every
+# ratio is the median of per-pair ratios (two queues' runs of one round in
+# the same class: stats.awk's cell_ratio), never a ratio of medians and
+# never across classes. The classes come in the order of the main one
+# first (where the queue with the fewest throughput runs under the default
+# policy has the most: the charts are its), then from the fastest. seed-st
+# (one thread) and the instruction counts have no class. `chart` receives
+# the main class and its runs, for the charts' titles.
 
 # 1000000 -> "1M", 100000 -> "100k": an item count as the notes write it.
 function count(n) { return n % 1000000 == 0 ? n / 1000000 "M" : n % 1000 == 0 ? n / 1000 "k" : n }
 function verdict(v, target, le) { if (v == "") return "not measured"; return (le ? v <= target : v >= target) ? "met" : "missed" }
-# "median (min-max)" of a sample, one decimal.
-function mmm(key) { return sprintf("%s (%s-%s)", fmt("%.1f", stat_median(key)), fmt("%.1f", stat_min(key)), fmt("%.1f", stat_max(key))) }
+# "median (min-max)" of key's runs in class c, one decimal; "-" without a run.
+function mmm(key, c) { return place_mmm("%.1f", key, c) }
+function med(f, key, c) { return place_med(f, key, c) }
+function runs(key, c) { return stat_n(place_sample(key, c)) }
+# Every queue's key PRE/queue/POST, space-separated.
+function each(pre, post) { return place_keys(pre "/", order, nq, post) }
 
-BEGIN { nw = split(waits, wl, " "); dw = wl[1] }
+BEGIN { nw = split(waits, wl, " "); dw = wl[1]; nb = split("1 8 32 256", batches, " ") }
 csv_skip() { next }
 {
-	q = col("stage_name"); r = col("round"); w = col("wait"); sub(/:.*/, "", w)
+	q = col("stage_name"); w = col("wait"); sub(/:.*/, "", w)
 	wl_ = col("workload"); m = col("metric"); v = col("value"); cap = col("capacity")
 	if (!(q in seen)) { seen[q] = 1; order[++nq] = q }
-	if (r > 0) rounds[r] = 1
 }
 wl_ == "throughput" && m == "mitems_per_s" {
 	# The baseline is unbounded: its one run per round stands for both capacities.
-	if (cap == 65536 || q == baseline) { tp[q, w, 65536, r] = v; round_put("tp/" w "/" q "/65536", r, v) }
-	if (cap == 1024 || q == baseline) { tp[q, w, 1024, r] = v; round_put("tp/" w "/" q "/1024", r, v) }
-	regime_probe(r, col("probe_ns"))
-	if (q == subject && w == dw && cap == 65536) s5probe[r] = col("probe_ns")
+	if (cap == 65536 || q == baseline) place_put("tp/" w "/" q "/65536", v)
+	if (cap == 1024 || q == baseline) place_put("tp/" w "/" q "/1024", v)
+	if (q == subject && w == dw && cap == 65536) place_put("probe/" q, col("probe_ns"))
 }
-wl_ == "latency" && m == "rtt_p50_ns" {
-	p50[q, w, r] = v; lprobe[q, w, r] = col("probe_ns")
-	round_put("p50/" w "/" q, r, v); round_put("lprobe/" w "/" q, r, col("probe_ns"))
-}
-wl_ == "latency" && m == "rtt_p99_ns" { p99[q, w, r] = v }
+wl_ == "latency" && m == "rtt_p50_ns" { place_put("p50/" w "/" q, v); place_put("lprobe/" w "/" q, col("probe_ns")) }
+wl_ == "latency" && m == "rtt_p99_ns" { place_put("p99/" w "/" q, v) }
 wl_ == "seed-st" && m == "total_ms" { stat_add("seed/" q, v); seed_items = col("items") }
 wl_ == "bulk" && m ~ /^bulk[0-9]+_mitems_per_s$/ {
 	b = m; sub(/^bulk/, "", b); sub(/_.*/, "", b)
-	bulk[q, b, r] = v; hasbulk[q] = 1; round_put("bulk/" q "/" b, r, v)
+	hasbulk[q] = 1; place_put("bulk/" q "/" b, v)
 }
 m == "instructions_per_pair" { ir[q] = v }
 
-# The per-round ratios of the tables (stats.awk), in group G (a regime, or "all"):
-# stage 5's throughput over q's at capacity c, its RTT p50 over q's, q's RTT p50
-# over the probe of its run, and q's single-item throughput over its batch-b one.
-function tp_ratio(G, w, q, c) { return ratio_sample("tp/" w "/" s5 "/" c, "tp/" w "/" q "/" c, G) }
-function rtt_ratio(G, w, q) { return ratio_sample("p50/" w "/" s5, "p50/" w "/" q, G) }
-function rtt_probe(G, w, q) { return ratio_sample("p50/" w "/" q, "lprobe/" w "/" q, G) }
-function single_bulk(G, q, b) { return ratio_sample("tp/" dw "/" q "/65536", "bulk/" q "/" b, G) }
+# The per-pair ratios, in class c: stage 5's throughput over q's at capacity k, its RTT p50 over
+# q's, q's RTT p50 over the probe of its run, and q's single-item throughput over its batch-b one.
+function tp_ratio(c, w, q, k) { return place_ratio("tp/" w "/" s5 "/" k, "tp/" w "/" q "/" k, c) }
+function rtt_ratio(c, w, q) { return place_ratio("p50/" w "/" s5, "p50/" w "/" q, c) }
+function rtt_probe(c, w, q) { return place_ratio("p50/" w "/" q, "lprobe/" w "/" q, c) }
+function single_bulk(c, q, b) { return place_ratio("tp/" dw "/" q "/65536", "bulk/" q "/" b, c) }
+function r2(key) { return fmt("%.2f", stat_median(key)) }
+
+# Whether any queue has a run in class c under policy w.
+function class_has(c, w,    i) {
+	for (i = 1; i <= nq; i++)
+		if (runs("tp/" w "/" order[i] "/65536", c) + runs("p50/" w "/" order[i], c)) return 1
+	return 0
+}
+
+function class_table(md, c,    i, q, K) {
+	printf "\n## Class %s, wait policy %s%s\n\n", place_label(c), dw, (c == main ? " (the main class: the charts are its)" : "") > md
+	print "| queue | class | runs: 65536 / 1024 / RTT | throughput Mitems/s, capacity 65536: median (min-max) | stage 5 / this | capacity 1024: median (min-max) | stage 5 / this | RTT p50 ns | RTT p99 ns | stage 5 RTT p50 / this | RTT p50 / probe | seed-st total ms (one thread) | instr per push+pop | moved runs left out: 65536 / 1024 / RTT |" > md
+	print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
+	for (i = 1; i <= nq; i++) {
+		q = order[i]
+		K = dw "/" q
+		printf "| %s | %s | %s / %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d / %d / %d |\n", q, place_tag(c), \
+			place_runs_note("tp/" K "/65536", c), place_runs_note("tp/" K "/1024", c), place_runs_note("p50/" K, c), \
+			mmm("tp/" K "/65536", c), (q == s5 ? "-" : r2(tp_ratio(c, dw, q, 65536))), mmm("tp/" K "/1024", c), \
+			(q == s5 ? "-" : r2(tp_ratio(c, dw, q, 1024))), med("%.0f", "p50/" K, c), med("%.0f", "p99/" K, c), \
+			(q == s5 ? "-" : r2(rtt_ratio(c, dw, q))), r2(rtt_probe(c, dw, q)), fmt("%.2f", stat_median("seed/" q)), \
+			((q in ir) ? ir[q] : "-"), place_moved["tp/" K "/65536"], place_moved["tp/" K "/1024"], place_moved["p50/" K] > md
+	}
+}
+
+# Class c under another policy w.
+function policy_table(md, c, w,    i, q, K) {
+	printf "\n## Class %s, wait policy %s\n\n", place_label(c), w > md
+	print "| queue | class | runs: 65536 / 1024 / RTT | Mitems/s, 65536 | stage 5 / this | Mitems/s, 1024 | stage 5 / this | RTT p50 ns | stage 5 RTT / this |" > md
+	print "|---|---|--:|--:|--:|--:|--:|--:|--:|" > md
+	for (i = 1; i <= nq; i++) {
+		q = order[i]
+		K = w "/" q
+		printf "| %s | %s | %s / %s / %s | %s | %s | %s | %s | %s | %s |\n", q, place_tag(c), place_runs_note("tp/" K "/65536", c), \
+			place_runs_note("tp/" K "/1024", c), place_runs_note("p50/" K, c), mmm("tp/" K "/65536", c), \
+			(q == s5 ? "-" : r2(tp_ratio(c, w, q, 65536))), mmm("tp/" K "/1024", c), \
+			(q == s5 ? "-" : r2(tp_ratio(c, w, q, 1024))), med("%.0f", "p50/" K, c), (q == s5 ? "-" : r2(rtt_ratio(c, w, q))) > md
+	}
+}
+
+function bulk_table(md,    k, c, i, q, m, line) {
+	printf "\n## Bulk operations: Mitems/s by batch size, median (min-max), wait policy %s\n\n", dw > md
+	print "| queue | class | runs: single / batch 32 | single-item (throughput, 65536) | batch 1 | batch 8 | batch 32 | batch 256 | single-item / batch 32 |" > md
+	print "|---|---|--:|--:|--:|--:|--:|--:|--:|" > md
+	for (k = 1; k <= place_n; k++)
+		for (i = 1; i <= nq; i++) {
+			c = place_order[k]; q = order[i]
+			if (!(q in hasbulk) || !runs("bulk/" q "/32", c)) continue
+			line = sprintf("| %s | %s | %s / %s | %s", q, place_label(c), place_runs_note("tp/" dw "/" q "/65536", c), \
+				place_runs_note("bulk/" q "/32", c), med("%.1f", "tp/" dw "/" q "/65536", c))
+			for (m = 1; m <= nb; m++) line = line " | " mmm("bulk/" q "/" batches[m], c)
+			print line sprintf(" | %s |", r2(single_bulk(c, q, 32))) > md
+		}
+	print "\nQueues without bulk operations (ck_ring, moodycamel's ReaderWriterQueue, stage 1) are not in this table; " \
+	      "nor is a class without a batch-32 run." > md
+}
+
+# One target row: key's median against target (le: at most), in class c, with its pairs.
+function target_row(md, what, c, key, target, le) {
+	if (stat_n(key)) printf "| %s | %s | %s | %d | %s |\n", what, place_label(c), fmt("%.3f", stat_median(key)), \
+		stat_n(key), verdict(stat_median(key), target, le) > md
+}
+
+function targets_table(md,    k, c, i, q, cap) {
+	printf "\n## Targets under the wait policy %s, each a median of per-pair ratios within one class (three decimals: the verdict uses the exact value)\n\n", dw > md
+	print "| target | class | measured | pairs (runs) | verdict |" > md
+	print "|---|---|--:|--:|---|" > md
+	for (k = 1; k <= place_n; k++) {
+		c = place_order[k]
+		for (i = 1; i <= nq; i++) {
+			q = order[i]
+			if (q == s5) continue
+			for (cap = 65536; cap >= 1024; cap /= 64)
+				target_row(md, "stage 5 / " q " throughput, capacity " cap ", >= 1", c, tp_ratio(c, dw, q, cap), 1, 0)
+			target_row(md, "stage 5 / " q " RTT p50, <= 1", c, rtt_ratio(c, dw, q), 1, 1)
+		}
+		target_row(md, "stage 5 single-item / its batch-32 throughput, >= 0.5", c, single_bulk(c, s5, 32), 0.5, 0)
+		target_row(md, "stage 5 RTT p50 / probe of the same run, <= 1.5", c, rtt_probe(c, dw, s5), 1.5, 1)
+		target_row(md, "stage 5 >= 100 Mitems/s at capacity 65536", c, place_sample("tp/" dw "/" s5 "/65536", c), 100, 0)
+	}
+	print "\nA pair is two queues' runs of one round in the same class (each queue's median where it has several); " \
+	      "the last row's count is of runs. A class with fewer than 5 pairs is too thin to judge a target by." > md
+}
+
+# Chart data (the default policy, the main class c): one line per queue.
+function chart_data(c,    f, i, q, K) {
+	f = dir "/peers-throughput.dat"
+	print "# class " place_label(c) ": index queue median65536 min max median1024 min max runs65536 runs1024 (wait policy " dw ")" > f
+	for (i = 1; i <= nq; i++) {
+		q = order[i]
+		K = "tp/" dw "/" q
+		printf "%d %s %s %s %s %s %s %s %d %d\n", i, q, med("%.3f", K "/65536", c), fmt("%.3f", stat_min(place_sample(K "/65536", c))), \
+			fmt("%.3f", stat_max(place_sample(K "/65536", c))), med("%.3f", K "/1024", c), \
+			fmt("%.3f", stat_min(place_sample(K "/1024", c))), fmt("%.3f", stat_max(place_sample(K "/1024", c))), \
+			runs(K "/65536", c), runs(K "/1024", c) > f
+	}
+	f = dir "/peers-rtt.dat"
+	print "# class " place_label(c) ": index queue p50 p99 probe (ns, medians over its runs) runs (wait policy " dw ")" > f
+	for (i = 1; i <= nq; i++) {
+		q = order[i]
+		K = dw "/" q
+		printf "%d %s %s %s %s %d\n", i, q, med("%.0f", "p50/" K, c), med("%.0f", "p99/" K, c), med("%.0f", "lprobe/" K, c), runs("p50/" K, c) > f
+	}
+	printf "class %s: %s throughput runs at 65536, %s latency runs per queue\n", place_label(c), \
+		place_range(each("tp/" dw, "/65536"), c), place_range(each("p50/" dw, ""), c) > chart
+}
 
 END {
 	s5 = subject
-	nb = split("1 8 32 256", batches, " ")
-	split("fast slow", gs, " ")
-	regime_rounds()
-	nr["fast"] = regime_count["fast"]; nr["slow"] = regime_count["slow"]
-	# Every sample under "/all/" and under its regime's name.
-	for (r in rounds) {
-		g = round_group[r]
-		for (k = 0; k <= 1; k++) {
-			G = k ? g : "all"
-			for (j = 1; j <= nw; j++) {
-				w = wl[j]
-				for (i = 1; i <= nq; i++) {
-					q = order[i]
-					for (c = 1024; c <= 65536; c *= 64)
-						if ((q, w, c, r) in tp) stat_add("tp/" G "/" w "/" q "/" c, tp[q, w, c, r])
-					if ((q, w, r) in p50) {
-						stat_add("p50/" G "/" w "/" q, p50[q, w, r]); stat_add("p99/" G "/" w "/" q, p99[q, w, r])
-						stat_add("lprobe/" G "/" w "/" q, lprobe[q, w, r])
-					}
-				}
-			}
-			for (i = 1; i <= nq; i++) {
-				q = order[i]
-				for (m = 1; m <= nb; m++) {
-					b = batches[m]
-					if ((q, b, r) in bulk) stat_add("bulk/" G "/" q "/" b, bulk[q, b, r])
-				}
-			}
-			if (r in s5probe) {
-				stat_add("probe/" G, s5probe[r])
-				if ((s5, dw, 65536, r) in tp) stat_add("s5tp/" G, tp[s5, dw, 65536, r])
-			}
-		}
-	}
-	mix = regime_mix()
-
+	place_decide()
 	md = dir "/peers.md"
 	print "# Stage 5 beside established SPSC queues\n" > md
 	print "Machine: " caption ".\n" > md
 	others = ""
 	for (j = 2; j <= nw; j++) others = others (j == 2 ? "" : j == nw ? " and " : ", ") wl[j]
-	printf "Wait policies: %s (the default, in every table below unless named)%s. Rounds: %d (%s); %s.\n\n", \
-		dw, (nw > 1 ? ", then " others : ""), length(rounds), mix, regime_note() > md
-	print "| queue | throughput Mitems/s, capacity 65536: median (min-max) | stage 5 / this | capacity 1024: median (min-max) | stage 5 / this | RTT p50 ns | RTT p99 ns | stage 5 RTT p50 / this | RTT p50 / probe | seed-st total ms | instr per push+pop | rounds (regime) |" > md
-	print "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|" > md
-	for (i = 1; i <= nq; i++) {
-		q = order[i]
-		K = "/all/" dw "/" q
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | all %d (%s) |\n", q, \
-			mmm("tp" K "/65536"), (q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", dw, q, 65536)))), \
-			mmm("tp" K "/1024"), (q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", dw, q, 1024)))), \
-			fmt("%.0f", stat_median("p50" K)), fmt("%.0f", stat_median("p99" K)), \
-			(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio("all", dw, q)))), fmt("%.2f", stat_median(rtt_probe("all", dw, q))), \
-			fmt("%.2f", stat_median("seed/" q)), ((q in ir) ? ir[q] : "-"), stat_n("tp" K "/65536"), mix > md
-	}
-	printf "\nProbe (two-line round trip before each stage-5 throughput run): median %s ns (%s-%s). " \
-	       "Every figure is a median over rounds, min-max over rounds; every ratio is the median of per-round " \
-	       "ratios. RTT: ping-pong over two queues, the monotonic clock read per trip. seed-st: %s pushes then %s pops on " \
-	       "one thread. Instructions: callgrind, one thread, loop and sequence check included. peers.csv has every run.\n", \
-	       fmt("%.0f", stat_median("probe/all")), fmt("%.0f", stat_min("probe/all")), fmt("%.0f", stat_max("probe/all")), \
-	       count(seed_items), count(seed_items) > md
-
-	# The regimes apart, under the default policy.
-	for (k = 1; k <= 2; k++) {
-		g = gs[k]
-		if (nr[g] < 5) continue
-		printf "\n## The %s regime alone (%d rounds), wait policy %s\n\n", g, nr[g], dw > md
-		print "| queue | regime | Mitems/s, 65536 | stage 5 / this | Mitems/s, 1024 | stage 5 / this | RTT p50 ns | stage 5 RTT / this |" > md
-		print "|---|---|--:|--:|--:|--:|--:|--:|" > md
-		for (i = 1; i <= nq; i++) {
-			q = order[i]
-			K = "/" g "/" dw "/" q
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", q, g, mmm("tp" K "/65536"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio(g, dw, q, 65536)))), mmm("tp" K "/1024"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio(g, dw, q, 1024)))), fmt("%.0f", stat_median("p50" K)), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio(g, dw, q)))) > md
-		}
-	}
-
-	# The other policies, all rounds.
-	for (j = 2; j <= nw; j++) {
-		w = wl[j]
-		printf "\n## The same queues under the wait policy %s\n\n", w > md
-		print "| queue | Mitems/s, 65536 | stage 5 / this | Mitems/s, 1024 | stage 5 / this | RTT p50 ns | stage 5 RTT / this | RTT p50 / its own under " dw " |" > md
-		print "|---|--:|--:|--:|--:|--:|--:|--:|" > md
-		for (i = 1; i <= nq; i++) {
-			q = order[i]
-			K = "/all/" w "/" q
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", q, mmm("tp" K "/65536"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", w, q, 65536)))), mmm("tp" K "/1024"), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(tp_ratio("all", w, q, 1024)))), fmt("%.0f", stat_median("p50" K)), \
-				(q == s5 ? "-" : fmt("%.2f", stat_median(rtt_ratio("all", w, q)))), \
-				(stat_median("p50/all/" dw "/" q) > 0 ? fmt("%.2f", stat_median("p50" K) / stat_median("p50/all/" dw "/" q)) : "-") > md
-		}
-	}
-
-	printf "\n## Bulk operations: Mitems/s by batch size, median (min-max), wait policy %s\n\n", dw > md
-	print "| queue | single-item (throughput, 65536) | batch 1 | batch 8 | batch 32 | batch 256 | single-item / batch 32 |" > md
-	print "|---|--:|--:|--:|--:|--:|--:|" > md
-	for (i = 1; i <= nq; i++) {
-		q = order[i]
-		if (!(q in hasbulk)) continue
-		line = sprintf("| %s | %s", q, fmt("%.1f", stat_median("tp/all/" dw "/" q "/65536")))
-		for (m = 1; m <= nb; m++) {
-			b = batches[m]
-			line = line sprintf(" | %s (%s-%s)", fmt("%.1f", stat_median("bulk/all/" q "/" b)), fmt("%.0f", stat_min("bulk/all/" q "/" b)), fmt("%.0f", stat_max("bulk/all/" q "/" b)))
-		}
-		print line sprintf(" | %s |", fmt("%.2f", stat_median(single_bulk("all", q, 32)))) > md
-	}
-	print "\nQueues without bulk operations (ck_ring, moodycamel's ReaderWriterQueue, stage 1) are not in this table." > md
-
-	printf "\n## Targets under the wait policy %s, each a median of per-round ratios (three decimals: the verdict uses the exact value)\n\n", dw > md
-	print "| target | regime | measured | rounds | verdict |" > md
-	print "|---|---|--:|--:|---|" > md
-	for (k = 0; k <= 2; k++) {
-		G = k ? gs[k] : "all"
-		if (k && nr[G] < 5) continue
-		R = k ? G : "all (" mix ")"
-		for (i = 1; i <= nq; i++) {
-			q = order[i]
-			if (q == s5) continue
-			for (c = 65536; c >= 1024; c /= 64) {
-				key = tp_ratio(G, dw, q, c)
-				printf "| stage 5 / %s throughput, capacity %d, >= 1 | %s | %s | %d | %s |\n", q, c, R, \
-					fmt("%.3f", stat_median(key)), stat_n(key), verdict(stat_median(key), 1, 0) > md
-			}
-			key = rtt_ratio(G, dw, q)
-			printf "| stage 5 / %s RTT p50, <= 1 | %s | %s | %d | %s |\n", q, R, fmt("%.3f", stat_median(key)), \
-				stat_n(key), verdict(stat_median(key), 1, 1) > md
-		}
-		key = single_bulk(G, s5, 32)
-		printf "| stage 5 single-item / its batch-32 throughput, >= 0.5 | %s | %s | %d | %s |\n", R, \
-			fmt("%.3f", stat_median(key)), stat_n(key), verdict(stat_median(key), 0.5, 0) > md
-		key = rtt_probe(G, dw, s5)
-		printf "| stage 5 RTT p50 / probe of the same round, <= 1.5 | %s | %s | %d | %s |\n", R, \
-			fmt("%.2f", stat_median(key)), stat_n(key), verdict(stat_median(key), 1.5, 1) > md
-	}
-	printf "| stage 5 >= 100 Mitems/s at capacity 65536 in fast-regime rounds | fast | %s | %d | %s |\n", \
-		(stat_n("s5tp/fast") ? sprintf("%.1f", stat_median("s5tp/fast")) : "no fast round"), stat_n("s5tp/fast"), \
-		(stat_n("s5tp/fast") ? verdict(stat_median("s5tp/fast"), 100, 0) : "not measurable in this run") > md
-
-	# Chart data (the default policy): one line per queue.
-	f = dir "/peers-throughput.dat"
-	print "# index queue median65536 min max median1024 min max (wait policy " dw ")" > f
-	for (i = 1; i <= nq; i++) {
-		q = order[i]
-		K = "tp/all/" dw "/" q
-		printf "%d %s %.3f %.3f %.3f %.3f %.3f %.3f\n", i, q, stat_median(K "/65536"), stat_min(K "/65536"), stat_max(K "/65536"), \
-			stat_median(K "/1024"), stat_min(K "/1024"), stat_max(K "/1024") > f
-	}
-	f = dir "/peers-rtt.dat"
-	print "# index queue p50 p99 probe (ns, medians over rounds; wait policy " dw ")" > f
-	for (i = 1; i <= nq; i++) {
-		q = order[i]
-		K = "/all/" dw "/" q
-		printf "%d %s %.0f %.0f %.0f\n", i, q, stat_median("p50" K), stat_median("p99" K), stat_median("lprobe" K) > f
-	}
+	printf "Wait policies: %s (the default, in every table below unless named)%s. Rounds: %d. %s\n", \
+		dw, (nw > 1 ? ", then " others : ""), rounds, place_summary() > md
+	if (place_n == 0) { print "\nNo run of two threads had a probe: nothing to compare." > md; exit }
+	main = place_ordered(each("tp/" dw, "/65536"))
+	for (k = 1; k <= place_n; k++) if (class_has(place_order[k], dw)) class_table(md, place_order[k])
+	printf "\nEvery figure is a median over the runs of its class, min-max over them; every ratio the median of " \
+	       "per-pair ratios. RTT: ping-pong over two queues, the monotonic clock read per trip. seed-st: %s pushes then " \
+	       "%s pops on one thread (no class). Instructions: callgrind, one thread, loop and sequence check included. " \
+	       "peers.csv has every run.\n", count(seed_items), count(seed_items) > md
+	for (j = 2; j <= nw; j++)
+		for (k = 1; k <= place_n; k++) if (class_has(place_order[k], wl[j])) policy_table(md, place_order[k], wl[j])
+	bulk_table(md)
+	targets_table(md)
+	print "\n" place_rule() > md
+	chart_data(main)
 }

@@ -8,8 +8,10 @@
  *   flags       harness_parse: one table of flags, one way to refuse them
  *   CPUs        harness_choose_cpus, harness_pin_self, harness_run_pair:
  *               the producer's CPU and the consumer's, each thread pinned
- *   probe       harness_probe: the two-line round trip timed before every
- *               run, recorded on its rows (the regime of the VM)
+ *   probe       harness_probe: the two-line round trip timed right before
+ *               and right after every run, both recorded on its rows (where
+ *               the hypervisor had put the two threads: common/bench/
+ *               placement.awk finds the classes and the runs that moved)
  *   statistics  harness_median, harness_rank (nearest-rank percentiles)
  *   output      HARNESS_CSV_HEADER and harness_emit: the one row format
  *               of every results CSV; harness_info: the lines the scripts
@@ -392,8 +394,8 @@ static inline double harness_clock_overhead_ns(void)
  * Two cache lines, 128 bytes apart so that the adjacent-line prefetcher
  * does not pair them: the pinger writes ping and waits for pong, the ponger
  * waits for ping and writes pong. One round trip moves each line across
- * and back: the cost of the hand-off every queue pays, in whatever regime
- * the hypervisor has put the two vCPUs right now.
+ * and back: the cost of the hand-off every queue pays, wherever the
+ * hypervisor has put the two vCPUs right now (their placement).
  */
 struct harness_probe_lines {
 	uint64_t ping __attribute__((aligned(128))); /* written by the pinger (release), read by the ponger (acquire) */
@@ -465,13 +467,18 @@ static inline double harness_probe(const struct harness_cpus *c, uint64_t trips)
  *   metric, value, unit
  *   capacity    as asked of the queue's create call
  *   items       items (or round trips, samples) in the run
- *   probe_ns    the probe taken just before the run (0: none)
+ *   probe_ns    the probe taken right before the run (0: none)
  *   cpus        "A+B" (producer+consumer) or "unpinned"
  *   timer       HARNESS_TIMER (a row made from another tool names it: callgrind, perf)
  *   wait        how a side waits after a failed try (the driver's --wait policy, spin, block)
+ *   probe_after_ns  the probe taken right after the run (0: none). With
+ *               probe_ns it brackets the run: two probes in different
+ *               placement classes mean the threads moved during it. A file
+ *               written before this column existed lacks it (csv.awk reads
+ *               it as empty): its runs are unbracketed, never unmoved.
  */
 #define HARNESS_CSV_HEADER                                                                                             \
-	"stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer,wait"
+	"stage,stage_name,workload,round,run,metric,value,unit,capacity,items,probe_ns,cpus,timer,wait,probe_after_ns"
 #define HARNESS_TIMER "CLOCK_MONOTONIC"
 
 /* What every row of one run carries besides its metric: the caller fills it and passes it. */
@@ -482,10 +489,29 @@ struct harness_row {
 	uint64_t run;
 	uint64_t capacity;
 	uint64_t items;
-	double probe_ns;
+	double probe_ns;       /* right before the run */
+	double probe_after_ns; /* right after it */
 	const char *cpus;
 	const char *wait;
 };
+
+/*
+ * The two probes that bracket one timed run, each of `trips` round trips:
+ * harness_probe_before right before it (r->probe_ns; r->probe_after_ns is
+ * 0 until the run is over), harness_probe_after right after it. Two probes
+ * in different placement classes (common/bench/placement.awk) mean that the
+ * threads moved while the run ran: the tables leave such a run out.
+ */
+static inline void harness_probe_before(struct harness_row *r, const struct harness_cpus *c, uint64_t trips)
+{
+	r->probe_ns = harness_probe(c, trips);
+	r->probe_after_ns = 0;
+}
+
+static inline void harness_probe_after(struct harness_row *r, const struct harness_cpus *c, uint64_t trips)
+{
+	r->probe_after_ns = harness_probe(c, trips);
+}
 
 /* A results file: the header is written once, before its first row (not before `info`'s comment lines). */
 struct harness_out {
@@ -538,9 +564,9 @@ static inline void harness_emit(struct harness_out *o, const struct harness_row 
 	if (!o->header_done)
 		fputs(HARNESS_CSV_HEADER "\n", o->f);
 	o->header_done = true;
-	fprintf(o->f, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s,%s\n",
+	fprintf(o->f, "%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%.10g,%s,%" PRIu64 ",%" PRIu64 ",%.1f,%s,%s,%s,%.1f\n",
 	        harness_stage_id(r->queue, digit), r->queue, r->workload, r->round, r->run, metric, value, unit,
-	        r->capacity, r->items, r->probe_ns, r->cpus, HARNESS_TIMER, r->wait);
+	        r->capacity, r->items, r->probe_ns, r->cpus, HARNESS_TIMER, r->wait, r->probe_after_ns);
 }
 
 /*

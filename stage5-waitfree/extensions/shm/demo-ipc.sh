@@ -6,7 +6,10 @@
 # first (between processes, then threads: its process row is the base of
 # every ratio), then Boost.Interprocess's message_queue, spinning and
 # blocking. They take turns in every round, in a rotating order, as
-# bench-all's stages do, so each samples the same regimes of the VM.
+# bench-all's stages do, so each gets runs in every placement of the two
+# vCPUs the machine shows; every run is bracketed by two probes, and
+# ipc.md compares queues only within one placement class
+# (common/bench/placement.awk).
 # MODE is `full` (make demo-ipc) or `quick` (IPC_MODE=quick: small sizes,
 # proves the pipeline). FLAG...: given to every run after the script's own
 # (make's IPC_ARGS, e.g. --capacity 65536; a binary's --help lists them).
@@ -38,8 +41,8 @@ top=$(cd "$here/../../.." && pwd)
 
 # Full: about a minute on a 2-vCPU VM, most of it Boost's blocking round trips.
 case $mode in
-full) ROUNDS=5 ITEMS=10000000 TRIPS=100000 PROBE_TRIPS=100000 ;;
-quick) ROUNDS=2 ITEMS=200000 TRIPS=5000 PROBE_TRIPS=10000 ;;
+full) ROUNDS=5 ITEMS=10000000 TRIPS=100000 PROBE_TRIPS=20000 ;;
+quick) ROUNDS=2 ITEMS=200000 TRIPS=5000 PROBE_TRIPS=5000 ;;
 *)
 	echo "demo-ipc: unknown mode '$mode' (full or quick)" >&2
 	exit 2 ;;
@@ -63,7 +66,7 @@ bench_start ipc demo-ipc
 		"$b" info $extra | sed -n 's/^# flags: /# '"$(basename "$b")"' flags: /p; s/^# what: /# queue /p'
 	done
 	echo "# rounds: $ROUNDS; per binary and round, between processes (and threads, for $(field stage)): a warm-up, then one throughput run ($ITEMS items; a slow queue moves a fraction, its items column says) and one round-trip run ($TRIPS trips); the order of the binaries rotates every round; ratios are against $base"
-	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken before every run (probe_ns column)"
+	echo "# probe: two-cache-line round trip between the two CPUs, $PROBE_TRIPS trips, taken right before and right after every run (probe_ns, probe_after_ns): its placement class (common/bench/placement.awk)"
 } >"$out/ipc-raw/header.txt"
 say "binaries:$bins; CPUs $(field cpus)"
 
@@ -82,8 +85,8 @@ done
 
 cat "$out/ipc-raw/header.txt" "$rows" >"$out/ipc.csv"
 {
-	awk -F, -v caption="$(bench_caption)" -v base="$base" -f "$top/common/bench/csv.awk" \
-		-f "$top/common/bench/stats.awk" -f "$top/common/bench/regime.awk" -f "$here/ipc-table.awk" "$rows"
+	awk -F, -v caption="$(bench_caption)" -v base="$base" -v rounds="$ROUNDS" -f "$top/common/bench/csv.awk" \
+		-f "$top/common/bench/stats.awk" -f "$top/common/bench/placement.awk" -f "$here/ipc-table.awk" "$rows"
 	echo
 	echo "The queues:"
 	echo

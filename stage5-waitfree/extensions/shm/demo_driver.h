@@ -28,7 +28,7 @@
  * (ponger) on the second: throughput, items / (time from the go signal to
  * the consumer's last pop); round trip, ping-pong of one item over two
  * rings, each trip timed alone, p50 and p99 (nearest rank). One warm-up of
- * each, then --runs of each, every run after a probe; one CSV row per run
+ * each, then --runs of each, every run between two probes; one CSV row per run
  * and metric. Every item is checked (the next in sequence): a wrong one
  * exits 1. This is C written to compile as C++17 too: no designated
  * initialisers, casts from void *, GCC's __atomic builtins instead of
@@ -261,25 +261,28 @@ static void demo_throughput(struct demo_ctl *c, bool process, struct harness_row
 {
 	row->workload = "ipc-throughput";
 	row->items = demo_items();
-	row->probe_ns = harness_probe(&demo_cpus, opt.probe_trips);
+	harness_probe_before(row, &demo_cpus, opt.probe_trips);
 	struct demo_result r = demo_run(c, process, 0, row->items, 0);
 
+	harness_probe_after(row, &demo_cpus, opt.probe_trips);
 	harness_emit(&demo_out, row, "mitems_per_s", r.mitems, "Mitems/s");
-	harness_progress(row, "run %llu of %llu: %.1f Mitems/s (probe %.0f ns)", (unsigned long long)row->run,
-	                 (unsigned long long)opt.runs, r.mitems, row->probe_ns);
+	harness_progress(row, "run %llu of %llu: %.1f Mitems/s (probes %.0f/%.0f ns)", (unsigned long long)row->run,
+	                 (unsigned long long)opt.runs, r.mitems, row->probe_ns, row->probe_after_ns);
 }
 
 static void demo_rtt(struct demo_ctl *c, bool process, struct harness_row *row)
 {
 	row->workload = "ipc-rtt";
 	row->items = opt.trips;
-	row->probe_ns = harness_probe(&demo_cpus, opt.probe_trips);
+	harness_probe_before(row, &demo_cpus, opt.probe_trips);
 	struct demo_result r = demo_run(c, process, 1, opt.trips + opt.trips / 10, opt.trips / 10);
 
+	harness_probe_after(row, &demo_cpus, opt.probe_trips);
 	harness_emit(&demo_out, row, "rtt_p50_ns", r.p50_ns, "ns");
 	harness_emit(&demo_out, row, "rtt_p99_ns", r.p99_ns, "ns");
-	harness_progress(row, "run %llu of %llu: round trip p50 %.0f ns, p99 %.0f ns (probe %.0f ns)",
-	                 (unsigned long long)row->run, (unsigned long long)opt.runs, r.p50_ns, r.p99_ns, row->probe_ns);
+	harness_progress(row, "run %llu of %llu: round trip p50 %.0f ns, p99 %.0f ns (probes %.0f/%.0f ns)",
+	                 (unsigned long long)row->run, (unsigned long long)opt.runs, r.p50_ns, r.p99_ns, row->probe_ns,
+	                 row->probe_after_ns);
 }
 
 /* The workloads named on the command line, in order: 0 throughput, 1 rtt, 2 info. */
@@ -340,7 +343,7 @@ static void demo_help(void)
 	       "  throughput  items as fast as they go, in Mitems/s (--items%s)\n"
 	       "  rtt         ping-pong of one item over two rings: round trip p50 and p99 in ns (--trips)\n"
 	       "  info        compiler, flags, timer, CPUs, CSV columns and the queue, as comment lines\n"
-	       "Each is warmed up once, then run --runs times, a probe before every run.\n"
+	       "Each is warmed up once, then run --runs times, a probe before and after every run.\n"
 	       "\n"
 	       "Flags:\n"
 	       "  --items N          items per throughput run (default %llu)\n"
@@ -350,7 +353,7 @@ static void demo_help(void)
 	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
 	       "                     else the first two CPUs available; one CPU: unpinned)\n"
 	       "  --unpinned         do not pin either side\n"
-	       "  --probe-trips N    probe round trips before each run (default %llu)\n"
+	       "  --probe-trips N    round trips of each probe, before and after each run (default %llu)\n"
 	       "  --round N          label written in the round column (default 0)\n"
 	       "  --csv FILE         append rows to FILE (its header first, unless it has one)\n"
 	       "  --quiet            no progress on stderr\n"

@@ -8,9 +8,9 @@
  * round by round and makes the table (wait-table.awk) of the rows;
  * `bench-wait --help` lists the workloads and flags.
  *
- * The command line, the CPUs, the probe taken before every run, the
- * percentiles and the CSV rows are the measuring harness's
- * (common/support/harness.h), as in the benchmark driver:
+ * The command line, the CPUs, the probes taken right before and right
+ * after every run, the percentiles and the CSV rows are the measuring
+ * harness's (common/support/harness.h), as in the benchmark driver:
  *   throughput  --items items as fast as they go (Mitems/s), and per
  *               million items the system calls spsc_wait.h made (its own
  *               counters of every futex and membarrier call, both sides:
@@ -267,13 +267,14 @@ static void *consumer_main(void *arg)
 	return NULL;
 }
 
-/* One run of a fresh queue, the probe taken just before it (recorded in row); the queue is left in r->a. */
+/* One run of a fresh queue, bracketed by the probe (both recorded in row); the queue is left in r->a. */
 static void run_once(struct run *r, enum kind k, enum what what, struct harness_row *row)
 {
-	row->probe_ns = harness_probe(&cpus, opt.probe_trips);
+	harness_probe_before(row, &cpus, opt.probe_trips);
 	r->a = anyq_create(k);
 	r->what = what;
 	harness_run_pair(&cpus, producer_main, consumer_main, r);
+	harness_probe_after(row, &cpus, opt.probe_trips);
 	if (r->bad != 0)
 		harness_fail("%s: %" PRIu64 " items arrived out of sequence", kind_name[k], r->bad);
 }
@@ -297,8 +298,8 @@ static void workload_throughput(enum kind k, struct harness_row *row)
 	if (k != MOODYCAMEL) /* its semaphores' calls are not counted */
 		emit(row, "syscalls_per_mitem", (double)anyq_syscalls(&r.a) * per_mitem, "count");
 	emit(row, "ctx_switches_per_mitem", (double)(r.ctx[0] + r.ctx[1]) * per_mitem, "count");
-	harness_progress(row, "%.1f Mitems/s, %" PRIu64 " context switches (probe %.0f ns)", mitems,
-	                 r.ctx[0] + r.ctx[1], row->probe_ns);
+	harness_progress(row, "%.1f Mitems/s, %" PRIu64 " context switches (probes %.0f/%.0f ns)", mitems,
+	                 r.ctx[0] + r.ctx[1], row->probe_ns, row->probe_after_ns);
 	anyq_destroy(&r.a);
 }
 
@@ -323,8 +324,9 @@ static void workload_wakeup(enum kind k, struct harness_row *row)
 	emit(row, "wake_p50_ns", (double)p50, "ns");
 	emit(row, "wake_p99_ns", (double)p99, "ns");
 	emit(row, "sleeps_per_sample", (double)r.cons_nvcsw / (double)opt.samples, "count");
-	harness_progress(row, "%" PRIu64 " wake-ups %" PRIu64 " us apart: p50 %.1f us, p99 %.1f us (probe %.0f ns)",
-	                 opt.samples, opt.gap_us, (double)p50 / 1e3, (double)p99 / 1e3, row->probe_ns);
+	harness_progress(
+	        row, "%" PRIu64 " wake-ups %" PRIu64 " us apart: p50 %.1f us, p99 %.1f us (probes %.0f/%.0f ns)",
+	        opt.samples, opt.gap_us, (double)p50 / 1e3, (double)p99 / 1e3, row->probe_ns, row->probe_after_ns);
 	anyq_destroy(&r.a);
 	free(r.lat);
 }
@@ -390,7 +392,7 @@ static void print_help(void)
 	       "  --idle-ms N        how long the idle consumer waits (default %" PRIu64 ")\n"
 	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
 	       "                     else the first two CPUs available; one CPU: unpinned)\n"
-	       "  --probe-trips N    probe round trips before each run (default %" PRIu64 ")\n"
+	       "  --probe-trips N    round trips of each probe, before and after each run (default %" PRIu64 ")\n"
 	       "  --round N          label written in the round column (default 0)\n"
 	       "  --csv FILE         append rows to FILE (its header first, unless it has one)\n"
 	       "  --quiet            no progress on stderr\n"
