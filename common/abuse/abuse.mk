@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=N   differential fuzzing against a model, N s a stage (30)
 #   make soak SOAK_SECONDS=N   two threads, random bursts, N s a stage (60)
 #   make model                 spin model-checks the stage 5 protocol (sc and weak memory), and its broken variants
-#   make model-quick           the same at the smaller capacities (about 20 s)
+#   make model-quick           the same at the smaller capacities (about a minute)
 #   make memcheck              valgrind over the single-thread tests of every stage
 #   make abuse-controls        planted bugs the fuzzer, the soak and memcheck must catch
 #   make soak-tsan             a short soak of every stage under ThreadSanitizer

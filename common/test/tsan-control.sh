@@ -1,14 +1,33 @@
 #!/bin/sh
-# common/test/tsan-control.sh HEADER BINARY [ARGS...]: the ThreadSanitizer
-# negative control. BINARY is the stress runner built under TSan against
-# HEADER, a stage with its publish of tail made relaxed (the broken-publish
-# variant). Passes only when TSan reports a data race and the race is the
-# one the variant opens: between spsc_try_push and spsc_try_pop, at the
-# slot (the producer's write, the consumer's read) or at tail (the relaxed
-# store, the consumer's load). Any other race, or none, fails the control.
+# common/test/tsan-control.sh [--race tail|head] HEADER BINARY [ARGS...]: a
+# ThreadSanitizer negative control. BINARY is the stress runner built under
+# TSan against HEADER, a stage with one ordering of its protocol weakened (a
+# variant). Passes only when TSan reports a data race and every race
+# reported is the one that weakening opens, on a slot, between the two
+# accesses that the weakened pair no longer orders:
+#   --race tail  (the default) the hand-off of a slot by tail is broken (the
+#                broken-publish variant: the producer's store of tail
+#                relaxed): the consumer's read of the slot in spsc_try_pop
+#                races the producer's earlier write of it in spsc_try_push.
+#   --race head  the hand-off of a slot back by head is broken (the
+#                relaxed-head-load and relaxed-head-store variants): the
+#                producer's write of the slot in spsc_try_push races the
+#                consumer's earlier read of it in spsc_try_pop.
+# "Earlier" is TSan's "Previous" access: the report comes at the later one.
+# Any other race (another pair, the other order, an atomic access, a frame
+# outside push and pop), or none, fails the control.
 set -u
-if [ $# -lt 2 ] || [ ! -f "$1" ]; then
-	echo "usage: $0 HEADER BINARY [ARGS...]" >&2
+race="tail"
+if [ "${1:-}" = --race ]; then
+	race=${2:-}
+	shift 2 || true
+fi
+case "$race" in
+tail | head) ;;
+*) race=bad ;;
+esac
+if [ "$race" = bad ] || [ $# -lt 2 ] || [ ! -f "$1" ]; then
+	echo "usage: $0 [--race tail|head] HEADER BINARY [ARGS...]" >&2
 	exit 2
 fi
 header=$1
@@ -18,30 +37,43 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 "$@" >"$log" 2>&1
 
-# The lines of the header where the race may be: the slot write and read, the publish and the load of tail.
-lines=$(grep -n 'q->slots\[tail & q->mask\] = item;\|\*item = q->slots\[head & q->mask\];\|atomic_store_explicit(&q->tail, tail + 1\|atomic_load_explicit(&q->tail, memory_order_acquire)' \
-	"$header" | cut -d: -f1 | tr '\n' ' ')
-[ -n "$lines" ] || { echo "== tsan control $name: cannot find the slot and tail lines in $header" >&2; exit 1; }
-found=$(awk -v lines="$lines" '
-	BEGIN { n = split(lines, l, " "); for (i = 1; i <= n; i++) ok[l[i]] = 1 }
-	/WARNING: ThreadSanitizer: data race/ { races++; inrace = 1; frames = 0; next }
-	# Each of the two accesses: its "... of size N at ... by thread" line, then its top frame.
-	inrace && /(Read|Write|read|write) of size [0-9]+ at / { access = 1; next }
-	inrace && access && /^ +#0 / {
-		access = 0
-		fn = $2; pos = $3; sub(/.*spsc\.h:/, "", pos); sub(/[^0-9].*/, "", pos)
-		if ((fn == "spsc_try_push" || fn == "spsc_try_pop") && (pos in ok)) frames++
-		else bad = bad " " fn ":" pos
+# The header's two lines where the race must be: the slot write in push, the slot read in pop.
+write=$(grep -n 'q->slots\[tail & q->mask\] = item;' "$header" | cut -d: -f1)
+read=$(grep -n '\*item = q->slots\[head & q->mask\];' "$header" | cut -d: -f1)
+case "$write $read" in
+*[!0-9\ ]* | " "* | *" ") echo "== tsan control $name: cannot find the one slot write and the one slot read in $header" >&2; exit 1 ;;
+esac
+if [ "$race" = tail ]; then
+	want="read spsc_try_pop:$read, previous write spsc_try_push:$write"
+	says="the consumer's read of a slot (line $read) against the producer's earlier write of it (line $write)"
+else
+	want="write spsc_try_push:$write, previous read spsc_try_pop:$read"
+	says="the producer's write of a slot (line $write) against the consumer's earlier read of it (line $read)"
+fi
+# Each report as "KIND FUNCTION:LINE, previous KIND FUNCTION:LINE", from its
+# two access lines ("Write of size 8 at ... by thread T1:", "Previous read
+# of size 8 ...") and the top frame under each.
+found=$(awk '
+	/WARNING: ThreadSanitizer: data race/ { inrace = 1; sig = ""; access = ""; next }
+	inrace && /^ +(Previous )?([Aa]tomic )?([Rr]ead|[Ww]rite) of size [0-9]+ at / {
+		access = $0; sub(/ of size.*/, "", access); sub(/^ +/, "", access)
+		access = tolower(access); sub(/^previous /, "", access); next
 	}
-	/^SUMMARY: ThreadSanitizer/ { if (frames >= 2) good++; inrace = 0 }
-	END { printf "%d %d%s\n", races, good, bad }' "$log")
-races=${found%% *}
-rest=${found#* }
-good=${rest%% *}
-if [ "${races:-0}" -eq 0 ] || [ "${good:-0}" -eq 0 ] || [ "$rest" != "$good" ]; then
+	inrace && access != "" && /^ +#0 / {
+		pos = $3; sub(/.*spsc\.h:/, "", pos); sub(/[^0-9].*/, "", pos)
+		sig = sig (sig == "" ? "" : ", previous ") access " " $2 ":" pos; access = ""
+	}
+	# TSan may have lost the access'"'"'s stack: then the pair is unknown.
+	inrace && access != "" && /failed to restore the stack/ {
+		sig = sig (sig == "" ? "" : ", previous ") access " (stack lost)"; access = ""
+	}
+	/^SUMMARY: ThreadSanitizer/ && inrace { print sig; inrace = 0 }' "$log")
+races=$(grep -c 'WARNING: ThreadSanitizer: data race' "$log")
+good=$(printf '%s\n' "$found" | grep -cxF "$want")
+if [ "$races" -eq 0 ] || [ "$good" -ne "$races" ] || grep -q 'WARNING: ThreadSanitizer: [^d]' "$log"; then
 	sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p' "$log" >&2
-	echo "== negative control FAILED: $name: $races races reported, $good between push and pop at the slot or tail (lines $lines); other frames:${rest#"$good"}" >&2
+	echo "== negative control FAILED: $name: $races data race(s) reported, $good of them $says; seen: $(printf '%s; ' "$found")" >&2
 	echo "== the ThreadSanitizer checks of this suite can no longer be trusted" >&2
 	exit 1
 fi
-echo "== negative control: $name was caught, as it must be: $races data race(s), each between spsc_try_push and spsc_try_pop at the slot or tail"
+echo "== negative control: $name was caught, as it must be: $races data race(s), each $says"

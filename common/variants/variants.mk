@@ -9,7 +9,10 @@
 #   seq-cst          every ordering seq_cst (stages 3-5): bench-experiments
 #   broken-publish   the publish of tail relaxed (stages 3-5): the TSan
 #                    negative control and make demo-race
-#   beside, private, private-tail, padslots   stage 5 layouts: bench-stage5-variants
+#   relaxed-head-load, relaxed-head-store   the producer's load of head,
+#                    the consumer's store of head relaxed (stages 3-5): TSan
+#                    negative controls
+#   beside, private, private-tail, padslots, cached-unpadded   stage 5 layouts: bench-stage5-variants
 #   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
 #                    (planted-shm-*: ipc-test, stage5-waitfree/extensions/shm/shm.mk;
 #                    planted-wait-*: check-wait, stage5-waitfree/extensions/wait/wait.mk)

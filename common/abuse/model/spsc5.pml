@@ -30,36 +30,60 @@
  *           was never seen, which is allowed); the writer reads its own
  *           pending value (store forwarding);
  *         - a release store waits until every earlier store of its thread
- *           has drained, and then goes into the buffer itself;
- *         - an acquire load is performed in program order; a relaxed load
- *           of tail in pop lets the consumer's later load of the slot be
- *           satisfied before it (load-load reordering): the model takes
- *           the slot's value at any point before the load of tail;
+ *           has drained and every earlier load of it has been performed,
+ *           and then goes into the buffer itself;
+ *         - an acquire load is performed before every later load and store
+ *           of its thread; a relaxed (or plain) one may be performed after
+ *           them, which makes acquire differ from relaxed at every load of
+ *           the protocol that the other thread writes:
+ *             the consumer's reloads of tail (pop, pop_n): relaxed, its
+ *             later load of the slot may be satisfied first (load-load;
+ *             the model takes the slot's value at any point before the
+ *             load of tail: reload_tail);
+ *             the producer's reloads of head (push, push_n): relaxed, its
+ *             later stores into slots may reach memory first (load->store;
+ *             the model lets the push go on with the head the load will
+ *             return, chosen in advance, and performs the load before the
+ *             release store of tail: reload_head);
+ *           and at the consumer's plain loads of slots: before a relaxed
+ *           store of head they may be performed after it (load->store;
+ *           `memory` performs them later: read_slot); before a release
+ *           store they are performed in place, which is the same, since
+ *           nothing of the thread lies between them and the release that
+ *           waits for them. A thread's loads of its own counter are relaxed
+ *           and may be performed late too, but their value is its own last
+ *           store whenever they are: the model performs them in place;
  *         - the other loads read memory when they execute.
- *         Not modelled: load buffering (a store made visible before an
- *         earlier load of the same thread performs), out-of-thin-air
- *         values, and any reordering of the counters' own loads. That is
- *         enough for this protocol because its one claim about ordering is
- *         the message-passing pattern of the litmus tests (MP): a write of
- *         data, then a write of a flag, against a read of the flag, then a
- *         read of the data. MP fails on Arm exactly by store-store or
- *         load-load reordering, the two this model has, and is restored by
- *         a release store (or barrier) on the writing side and an acquire
- *         load (or dependency) on the reading side (Alglave, Maranget and
- *         Tautschnig, "Herding Cats", TOPLAS 2014; Pulte et al.,
- *         "Simplifying ARM Concurrency", POPL 2018; McKenney,
- *         "Is Parallel Programming Hard", the memory-ordering chapter).
- *         The reverse hand-off (head, from the consumer's read of a slot to
- *         the producer's next write of it) is the load-buffering pattern
- *         (LB), which this model cannot show: a relaxed head is not caught.
+ *         That covers the two patterns of the litmus tests this protocol
+ *         has. Message passing (MP: a write of data, then of a flag,
+ *         against a read of the flag, then of the data): the hand-off of a
+ *         slot by tail, from the producer's write to the consumer's read;
+ *         it fails on Arm by store-store or load-load reordering. Load
+ *         buffering (LB: a read of data, then a write of a flag, against a
+ *         read of the flag, then a write of the data): the hand-off of a
+ *         slot back by head, from the consumer's read to the producer's
+ *         next write of it; it fails by load->store reordering. A release
+ *         store on one side and an acquire load on the other restore both
+ *         (Alglave, Maranget and Tautschnig, "Herding Cats", TOPLAS 2014;
+ *         Pulte et al., "Simplifying ARM Concurrency", POPL 2018;
+ *         McKenney, "Is Parallel Programming Hard", the memory-ordering
+ *         chapter). The model follows C11, not a processor: it keeps no
+ *         dependency, so a store that depends on a relaxed load may go
+ *         first (Arm and POWER keep that order in hardware; C11 does not
+ *         promise it, and a compiler need not keep it).
+ *         Not modelled: out-of-thin-air values; one location's stores seen
+ *         in different orders by different threads (each location has
+ *         one value in memory, as on Arm); fences and seq_cst (the
+ *         protocol has none); and compiler transformations other than
+ *         these reorderings.
  *
  * WHAT IS CHECKED, for a ring of CAP slots and ITEMS items, enough for the
  * counters (modulo WRAP = 2 * CAP, the model's 2^64) to wrap twice:
  *   - every item arrives exactly once and in order: the consumer asserts
  *     each item is the next one;
  *   - the consumer never reads a slot that was not written (a ghost flag
- *     per slot, set when the write reaches memory, cleared by the read),
- *     and the producer never writes a slot holding an unread item;
+ *     per slot, set when the write reaches memory, cleared when the read
+ *     is performed), and no write reaches a slot holding an unread item;
  *   - nothing deadlocks (an invalid end state): a side that finds the ring
  *     full (empty) waits for the other's counter to move in memory, as the
  *     caller's retry loop would, so a lost item or a wrong test leaves
@@ -80,6 +104,14 @@
  *                       broken-publish variant): caught under weak only
  *   RELAXED_ACQUIRE     the consumer's reloads of tail are relaxed: caught
  *                       under weak only
+ *   RELAXED_HEAD_STORE  the consumer's stores of head are relaxed (the C
+ *                       relaxed-head-store variant): its load of a slot may
+ *                       be performed after the producer has overwritten
+ *                       the slot (LB): caught under weak only
+ *   RELAXED_HEAD_LOAD   the producer's reloads of head are relaxed (the C
+ *                       relaxed-head-load variant): its store into a slot
+ *                       may reach memory before the consumer has read it
+ *                       (LB): caught under weak only
  *   PUBLISH_BEFORE_WRITE  tail is stored before the slot is written
  *                       (program order swapped): caught under both
  *   RELEASE_BEFORE_READ head is stored before the slot is read
@@ -112,6 +144,14 @@
 #define LOOKS_FULL FULL
 #endif
 
+/* The loads that may be performed after a later store of their thread (load->store). */
+#if defined(WEAK) && defined(RELAXED_HEAD_LOAD)
+#define LATE_HEAD /* the producer's reloads of head (reload_head) */
+#endif
+#if defined(WEAK) && defined(RELAXED_HEAD_STORE)
+#define LATE_SLOTS /* the consumer's loads of slots (read_slot) */
+#endif
+
 /* Memory: what the other thread can see. */
 byte head = 0; /* pops so far (mod WRAP): written by the consumer, read by the producer */
 byte tail = 0; /* pushes so far (mod WRAP): written by the producer, read by the consumer */
@@ -126,21 +166,39 @@ bool slot_pending[CAP];
 byte slot_buf[CAP];
 byte producer_pending = 0; /* pending stores of the producer (tail and slots) */
 #endif
+#ifdef LATE_SLOTS
+/* The consumer's loads of slots issued and not yet performed (read_slot): at most one per slot. */
+bool load_pending[CAP];
+byte load_want[CAP];     /* the item that load must find */
+byte consumer_loads = 0; /* loads pending */
+#define LOADS_PERFORMED (consumer_loads == 0)
+#else
+#define LOADS_PERFORMED true
+#endif
 
 /* ---- the producer's stores and its load of its own tail */
 #ifdef WEAK
+/* Into the buffer: DRAIN_SLOT, as the write reaches memory, checks that it overwrites no unread item. */
 inline store_slot(i, v) {
 	atomic {
-		assert(!holds[i] && !slot_pending[i]); /* never overwrite an item the consumer has not read */
+		assert(!slot_pending[i]); /* never replace an item that has not even reached memory */
 		slot_buf[i] = v;
 		slot_pending[i] = true;
 		producer_pending++
 	}
 }
-/* A release store waits for every earlier store of the thread to drain. */
+/*
+ * A release store waits for every earlier load of the thread to be
+ * performed (a late reload of head: complete_head_load) and every earlier
+ * store to drain.
+ */
 inline store_tail(v, release) {
 	if
-	:: release -> (producer_pending == 0 || (producer_pending == 1 && tail_pending))
+	:: release ->
+#ifdef LATE_HEAD
+		complete_head_load();
+#endif
+		(producer_pending == 0 || (producer_pending == 1 && tail_pending))
 	:: else -> skip
 	fi;
 	atomic {
@@ -171,10 +229,45 @@ inline store_tail(v, release) { tail = v }
 #define PUBLISH_RELEASE true
 #endif
 
+/*
+ * The reload of head in push and push_n: ACQUIRE, performed here, before
+ * the producer's later stores. Relaxed (RELAXED_HEAD_LOAD), under weak, it
+ * may be performed after them (late): the model chooses here the head the
+ * load will return, one that leaves room for 1 item or, in push_n, for
+ * `most` (BULK), and not past t, so that the consumer can reach it with
+ * the items already published; the push goes on with it, and the load is
+ * performed before the release store of tail (complete_head_load, with the
+ * push's t), once head in memory has come that far. The slot stores in
+ * between may reach memory first.
+ */
+#ifdef LATE_HEAD
+#ifdef RELAXED_PUBLISH
+#error "a late load of head is performed at the release store of tail: RELAXED_HEAD_LOAD needs it"
+#endif
+inline reload_head(t, most) {
+	if
+	:: head_cache = head
+	:: late = true; head_cache = (t + WRAP + 1 - CAP) % WRAP /* room for 1 */
+	:: most > 1 && most <= CAP -> late = true; head_cache = (t + WRAP + most - CAP) % WRAP /* room for most */
+	fi
+}
+inline complete_head_load() {
+	if
+	:: late -> atomic { (DIFF(t, head) <= DIFF(t, head_cache)) -> head_cache = head; late = false } /* head came that far */
+	:: else -> skip
+	fi
+}
+#else
+inline reload_head(t, most) { head_cache = head }
+#endif
+
 active proctype producer()
 {
 	byte t, k, room, j;
 	byte head_cache = 0; /* the producer's copy of head: head_cache <= head */
+#ifdef LATE_HEAD
+	bool late = false; /* the last reload of head is not yet performed (reload_head) */
+#endif
 	byte item = 1;       /* items are 1..ITEMS; 0 is never pushed */
 
 	do
@@ -184,7 +277,7 @@ active proctype producer()
 #ifndef NO_RELOAD
 		if
 		:: DIFF(t, head_cache) == LOOKS_FULL ->
-			head_cache = head; /* looks full: reload (acquire) */
+			reload_head(t, 1); /* looks full: reload (acquire) */
 			if
 			:: DIFF(t, head_cache) == FULL ->
 				/* Full: try_push returns false. The caller's retry cannot succeed before head moves. */
@@ -214,7 +307,7 @@ next_push:
 	:: item + 1 <= ITEMS -> /* spsc_try_push_n of 2 items */
 		t = OWN_TAIL;
 		if
-		:: CAP - DIFF(t, head_cache) < BULK -> head_cache = head /* too little room by the cache: reload (acquire) */
+		:: CAP - DIFF(t, head_cache) < BULK -> reload_head(t, BULK) /* too little room by the cache: reload (acquire) */
 		:: else -> skip
 		fi;
 		room = CAP - DIFF(t, head_cache);
@@ -246,7 +339,7 @@ inline store_head(v) { head = v }
 #endif
 
 /* Read slot i (now, or the value taken early), check it, and clear its ghost flag. */
-inline read_slot(i, early, ev, eh, want) {
+inline read_now(i, early, ev, eh, want) {
 	atomic {
 		if
 		:: early -> assert(eh); v = ev /* the slot was read before the load of tail: was it written then? */
@@ -257,6 +350,27 @@ inline read_slot(i, early, ev, eh, want) {
 	};
 	assert(v == want) /* each item once, in order */
 }
+
+/*
+ * The read of a slot in pop and pop_n: a plain load. The store of head
+ * after it is a RELEASE: it waits until the load is performed, and nothing
+ * of the consumer lies between them, so the model performs the load in
+ * place. Relaxed (RELAXED_HEAD_STORE), under weak, the load may be
+ * performed after that store has reached memory: it is issued here (late)
+ * and `memory` performs it at any later point, at once included
+ * (PERFORM_LOAD, with the same checks). Loads of one slot are performed in
+ * program order. A value taken early (reload_tail) is used as before.
+ */
+#ifdef LATE_SLOTS
+inline read_slot(i, early, ev, eh, want) {
+	if
+	:: early -> read_now(i, early, ev, eh, want)
+	:: atomic { !early && !load_pending[i] -> load_want[i] = want; load_pending[i] = true; consumer_loads++ }
+	fi
+}
+#else
+inline read_slot(i, early, ev, eh, want) { read_now(i, early, ev, eh, want) }
+#endif
 
 /*
  * The reload of tail in pop. Relaxed, under weak: the slot at h may be read
@@ -328,33 +442,47 @@ progress_pop_n:
 		fi
 	od;
 #ifdef WEAK
-	(!head_pending && !tail_pending && producer_pending == 0); /* let memory drain */
+	(!head_pending && !tail_pending && producer_pending == 0 && LOADS_PERFORMED); /* let memory drain */
 #endif
 	assert(head == tail) /* every item pushed was popped */
 }
 
 #ifdef WEAK
-/* Memory: drains any pending store, in any order across locations. */
+/*
+ * Memory: drains any pending store, in any order across locations; and
+ * performs any late load of a slot (read_slot), at any point.
+ */
+#define DRAIN_SLOT(i) :: atomic { slot_pending[i] -> \
+	assert(!holds[i]); /* never overwrite an item the consumer has not read */ \
+	slot[i] = slot_buf[i]; holds[i] = true; slot_pending[i] = false; producer_pending-- }
+#ifdef LATE_SLOTS
+#define PERFORM_LOAD(i) :: atomic { load_pending[i] -> \
+	assert(holds[i]); /* never read a slot that was not written */ \
+	assert(slot[i] == load_want[i]); /* each item once, in order */ \
+	holds[i] = false; load_pending[i] = false; consumer_loads-- }
+#else
+#define PERFORM_LOAD(i)
+#endif
+#define SLOT(i) DRAIN_SLOT(i) PERFORM_LOAD(i)
 active proctype memory()
 {
 end:
 	do
 	:: atomic { tail_pending -> tail = tail_buf; tail_pending = false; producer_pending-- }
 	:: atomic { head_pending -> head = head_buf; head_pending = false }
-#define DRAIN_SLOT(i) :: atomic { slot_pending[i] -> slot[i] = slot_buf[i]; holds[i] = true; slot_pending[i] = false; producer_pending-- }
-	DRAIN_SLOT(0)
+	SLOT(0)
 #if CAP > 1
-	DRAIN_SLOT(1)
+	SLOT(1)
 #endif
 #if CAP > 2
-	DRAIN_SLOT(2)
-	DRAIN_SLOT(3)
+	SLOT(2)
+	SLOT(3)
 #endif
 #if CAP > 4
-	DRAIN_SLOT(4)
-	DRAIN_SLOT(5)
-	DRAIN_SLOT(6)
-	DRAIN_SLOT(7)
+	SLOT(4)
+	SLOT(5)
+	SLOT(6)
+	SLOT(7)
 #endif
 	od
 }

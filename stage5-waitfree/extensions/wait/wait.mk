@@ -90,7 +90,7 @@ bench-wait: deps-wait deps-bench
 
 # The negative control of test-wait-tsan: the same test over the
 # broken-publish variant of stage 5 (its publish of tail relaxed), which
-# TSan must report as a race at the slot or tail between push and pop
+# TSan must report as a race at the slot between push and pop
 # (common/test/tsan-control.sh): the quiet run above is then TSan seeing
 # the release/acquire hand-off, not TSan seeing nothing.
 WAIT_BROKEN := $(call variant_dir,stage5-waitfree,broken-publish)
