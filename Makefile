@@ -34,6 +34,7 @@ help:
 	@echo 'The rest:'
 	@echo '  make bench-record  promote notes/results/latest/ into the reference and the README tables'
 	@echo '  make bench-experiments, bench-stage5-variants   orderings, padding, reloads; stage 5 one change at a time'
+	@echo '  make topology      the CPU pairs of this machine, where each sits, and the probe on each over time'
 	@echo '  make bench-peers   stage 5 beside ck_ring, Boost.Lockfree, moodycamel, DPDK (installs them)'
 	@echo '  make bench-wait    extension spsc_wait.h: fence vs membarrier vs moodycamel (stage5-waitfree/extensions/wait/)'
 	@echo '  make demo-ipc      extension spsc_shm.h: two processes, two threads, Boost message_queue (make ipc-help)'

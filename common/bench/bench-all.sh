@@ -79,8 +79,8 @@ command -v valgrind >/dev/null || { echo "bench-all.sh: valgrind is missing (mak
 # A fresh run replaces the previous one, but not the experiments beside it
 # (make bench-experiments writes $out/experiments/)
 rm -rf "$out/raw"
-# (and not the files of make bench-peers, bench-stage5-variants, bench-wait and demo-ipc either)
-find "$out" -maxdepth 1 -type f ! -name 'peers*' ! -name 'stage5-variants*' ! -name 'wait*' ! -name 'ipc*' \
+# (and not the files of make bench-peers, bench-stage5-variants, bench-wait, demo-ipc and bench-shapes either)
+find "$out" -maxdepth 1 -type f ! -name 'peers*' ! -name 'stage5-variants*' ! -name 'wait*' ! -name 'ipc*' ! -name 'shapes*' \
 	\( -name '*.csv' -o -name '*.md' -o -name '*.dat' -o -name '*.svg' -o -name '*.png' \) -exec rm -f {} + 2>/dev/null || true
 mkdir -p "$out/raw"
 rows=$out/raw/rows.csv

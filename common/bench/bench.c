@@ -62,6 +62,8 @@
 #define UNBOUNDED_INITIAL_CAPACITY 4
 /* The largest batch of the bulk workload. */
 #define BULK_MAX_BATCH 256
+/* The most loads latency-load takes (--load). */
+#define MAX_LOADS 16
 
 /* ------------------------------------------------------------------ options */
 
@@ -90,6 +92,13 @@ struct options {
 	const char *wait_name; /* --wait, checked against wait_policies[] */
 	uint64_t wait_items;   /* wait policy batch: items (or room) to wait for */
 	uint64_t wait_ns;      /* wait policy batch: the longest wait */
+	uint64_t work_ns;      /* load shapes: the work per item, in ns (calibrated()) */
+	uint64_t burst;        /* shape-burst: items back to back */
+	uint64_t gap_ns;       /* shape-burst: the gap after each burst */
+	uint64_t rate;         /* latency-load: the full rate, in Mitems/s */
+	const char *load;      /* latency-load: --load, the fractions of rate, "0.1,0.5,0.9" */
+	double loads[MAX_LOADS];
+	size_t n_loads;
 	const char *cpus;
 	const char *csv;
 	const char *hist;
@@ -107,6 +116,11 @@ static struct options opt = {
         .wait = WAIT_SPIN,
         .wait_items = 8,
         .wait_ns = 2000,
+        .work_ns = 30,
+        .burst = 32,
+        .gap_ns = 1000,
+        .rate = 10,
+        .load = "0.1,0.5,0.9",
 };
 
 /* ------------------------------------------------------------------ output */
@@ -344,8 +358,10 @@ struct stream {
 	spsc_queue *q;
 	uint64_t items;
 	uint64_t min_ns;
-	size_t batch;  /* 0: item by item; else bulk calls of up to batch items */
-	unsigned gate; /* harness_gate_pass */
+	size_t batch;              /* 0: item by item; else bulk calls of up to batch items */
+	const struct shape *shape; /* a load shape's work and bursts (shape_producer); NULL: none */
+	uint64_t sink[2];          /* the shape's work, producer's and consumer's: kept, never read */
+	unsigned gate;             /* harness_gate_pass */
 	uint64_t prod_start, prod_end, cons_start, cons_end;
 	uint64_t sent, received;
 	struct side_counts prod, cons; /* the counting build: each side's own counts */
@@ -467,6 +483,98 @@ end:
 }
 #endif
 
+/* ------------------------------------------------------------------ load shapes */
+
+/*
+ * A load shape (the shape-* workloads): work per item on either side, or
+ * the producer's items in bursts with a gap between them. The work is
+ * work(): dependent multiply-adds, each iteration's result the next one's
+ * input, so that neither the compiler nor the CPU can overlap two; its
+ * length in ns is calibrated once, at start, on the producer's CPU
+ * (calibrated()), and the rows state it.
+ */
+struct shape {
+	uint64_t prod_iters; /* the producer's work per item, in iterations of work() (0: none) */
+	uint64_t cons_iters; /* the consumer's */
+	uint64_t burst;      /* items pushed back to back before each gap */
+	uint64_t gap_ns;     /* the gap after each burst, spent spinning on the clock (0: no gap) */
+};
+
+/* The shape of the shape-* workload in progress (stream_run runs it); NULL outside one. */
+static const struct shape *current_shape;
+
+/* iters dependent multiply-adds on x (a 64-bit LCG step): the unit of work of a load shape. */
+static inline uint64_t work(uint64_t x, uint64_t iters)
+{
+	for (uint64_t k = 0; k < iters; k++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		__asm__ volatile("" : "+r"(x)); /* the compiler can neither fold nor vectorise the chain */
+	}
+	return x;
+}
+
+/* Spins on the clock until ns have passed since t0. */
+static inline void spin_until(uint64_t t0, uint64_t ns)
+{
+	while (now_ns() - t0 < ns)
+		spin_pause();
+}
+
+/* The shape's producer: stream_producer's stream, its work before each push, its gap after each burst. */
+static void *shape_producer(void *arg)
+{
+	struct stream *s = arg;
+	const struct shape *sh = s->shape;
+	uint64_t limit = s->items ? s->items : END_OF_RUN;
+	uint64_t sink = 0, i;
+
+	harness_gate_pass(&s->gate);
+	s->prod_start = now_ns();
+	uint64_t deadline = s->prod_start + s->min_ns;
+	for (i = 0; i != limit; i++) {
+		if (sh->prod_iters > 0)
+			sink = work(sink + i, sh->prod_iters);
+		push_wait(s->q, i);
+		if (sh->gap_ns > 0 && (i + 1) % sh->burst == 0)
+			spin_until(now_ns(), sh->gap_ns);
+		if ((i & CLOCK_CHECK_MASK) == CLOCK_CHECK_MASK && s->items == 0 && now_ns() >= deadline) {
+			i++;
+			break;
+		}
+	}
+	s->prod_end = now_ns();
+	s->sent = i;
+	s->sink[0] = sink;
+	push_wait(s->q, END_OF_RUN);
+	return NULL;
+}
+
+/* The shape's consumer: stream_consumer's check of every item, then its work on it. */
+static void *shape_consumer(void *arg)
+{
+	struct stream *s = arg;
+	uint64_t iters = s->shape->cons_iters;
+	uint64_t sink = 0, expected = 0;
+
+	harness_gate_pass(&s->gate);
+	s->cons_start = now_ns();
+	for (;; expected++) {
+		uint64_t item = pop_wait(s->q);
+
+		if (item != expected) {
+			if (item == END_OF_RUN)
+				break;
+			check_item(s->workload, item, expected);
+		}
+		if (iters > 0)
+			sink = work(sink + item, iters);
+	}
+	s->cons_end = now_ns();
+	s->received = expected;
+	s->sink[1] = sink;
+	return NULL;
+}
+
 struct stream_result {
 	double seconds;      /* the first thread's start to the last one's end */
 	double prod_seconds; /* producer's start to its last push */
@@ -485,17 +593,24 @@ struct stream_result {
 static struct stream_result stream_run(struct harness_row *r, uint64_t capacity, uint64_t items, uint64_t min_ms,
                                        size_t batch)
 {
-	struct stream s = {.workload = r->workload, .items = items, .min_ns = min_ms * 1000000u, .batch = batch};
+	struct stream s = {.workload = r->workload,
+	                   .items = items,
+	                   .min_ns = min_ms * 1000000u,
+	                   .batch = batch,
+	                   .shape = current_shape};
 
 	harness_probe_before(r, &cpus, opt.probe_trips);
 	r->capacity = capacity;
 	s.q = fresh_queue(capacity);
+	void *(*producer)(void *) = s.shape != NULL ? shape_producer : stream_producer;
+	void *(*consumer)(void *) = s.shape != NULL ? shape_consumer : stream_consumer;
 #ifdef SPSC_HAS_BULK
-	if (batch > 0)
-		harness_run_pair(&cpus, bulk_producer, bulk_consumer, &s);
-	else
+	if (batch > 0) {
+		producer = bulk_producer;
+		consumer = bulk_consumer;
+	}
 #endif
-		harness_run_pair(&cpus, stream_producer, stream_consumer, &s);
+	harness_run_pair(&cpus, producer, consumer, &s);
 	/* The allocations are counted before the probe after the run, which allocates its own. */
 	struct alloc_stats alloc = finish_queue(s.q, r->workload);
 
@@ -697,6 +812,12 @@ static void workload_alloc(struct harness_row *r)
 
 /* ---- latency */
 
+/* A sample of ns as the latency workloads keep it: 32 bits, a longer one (4 s) saturated. */
+static inline uint32_t sample_u32(uint64_t ns)
+{
+	return ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX;
+}
+
 struct pingpong {
 	const char *workload;
 	spsc_queue *there, *back;
@@ -719,7 +840,7 @@ static void *latency_pinger(void *arg)
 
 		check_item(p->workload, item, i);
 		if (i >= p->warm)
-			p->sample_ns[i - p->warm] = dt < UINT32_MAX ? (uint32_t)dt : UINT32_MAX;
+			p->sample_ns[i - p->warm] = sample_u32(dt);
 	}
 	push_wait(p->there, END_OF_RUN);
 	return NULL;
@@ -891,6 +1012,250 @@ static void workload_bulk(struct harness_row *r)
 #endif
 }
 
+/* ---- load shapes: the work's calibration */
+
+/* Timings of CALIBRATION_ITERS iterations each; their median gives ns per iteration. */
+#define CALIBRATION_TIMINGS 11
+#define CALIBRATION_ITERS   ((uint64_t)1 << 18)
+
+/* The work per item, calibrated once per process on the producer's CPU. */
+struct calibration {
+	bool done;
+	double ns_per_iter; /* the median of CALIBRATION_TIMINGS timings */
+	uint64_t iters;     /* per item: --work-ns / ns_per_iter, rounded, at least 1 */
+	double work_ns;     /* what iters take: iters * ns_per_iter */
+	uint64_t sink;
+};
+
+static void *calibration_thread(void *arg)
+{
+	struct calibration *c = arg;
+	double t[CALIBRATION_TIMINGS];
+	uint64_t x = work(1, CALIBRATION_ITERS); /* a warm-up: the CPU's clock settles */
+
+	for (int k = 0; k < CALIBRATION_TIMINGS; k++) {
+		uint64_t t0 = now_ns();
+
+		x = work(x, CALIBRATION_ITERS);
+		t[k] = (double)(now_ns() - t0) / (double)CALIBRATION_ITERS;
+	}
+	c->ns_per_iter = harness_median(t, CALIBRATION_TIMINGS);
+	c->sink = x;
+	return NULL;
+}
+
+static void *idle_thread(void *arg)
+{
+	return arg;
+}
+
+static const struct calibration *calibrated(void)
+{
+	static struct calibration c;
+
+	if (c.done)
+		return &c;
+	harness_run_pair(&cpus, calibration_thread, idle_thread, &c);
+	c.iters = (uint64_t)((double)opt.work_ns / c.ns_per_iter + 0.5);
+	if (c.iters == 0)
+		c.iters = 1;
+	c.work_ns = (double)c.iters * c.ns_per_iter;
+	c.done = true;
+	return &c;
+}
+
+/* The calibration's rows (run 0, no probe), written by each shape workload before its runs. */
+static void emit_calibration(struct harness_row *r, const struct calibration *c)
+{
+	r->run = 0;
+	r->probe_ns = r->probe_after_ns = 0;
+	r->items = c->iters;
+	emit(r, "work_ns_per_iteration", c->ns_per_iter, "ns");
+	emit(r, "work_iterations", (double)c->iters, "count");
+	emit(r, "work_ns", c->work_ns, "ns");
+}
+
+/* ---- load shapes: the runs */
+
+/*
+ * Each run's rows: items/s; the bound the work allows (1e9 / the slow
+ * side's work ns, items/s; for a burst, what the gaps allow: burst items
+ * per gap); items/s over that bound; and each side's own cost per item
+ * beyond its work: its own elapsed time (start to its last push or pop)
+ * per item, less its work per item (the producer's in a burst: the gap's
+ * share, gap / burst). The fast side's cost includes its waiting.
+ */
+static void emit_shape_run(struct harness_row *r, struct stream_result s, const struct shape *sh, double ns_per_iter)
+{
+	double prod_ns = (double)sh->prod_iters * ns_per_iter, cons_ns = (double)sh->cons_iters * ns_per_iter;
+	double slow_ns = prod_ns > cons_ns ? prod_ns : cons_ns;
+	double per_item = 1e9 / (double)s.items;
+
+	if (sh->gap_ns > 0)
+		prod_ns = slow_ns = (double)sh->gap_ns / (double)sh->burst;
+	emit(r, "mitems_per_s", mitems(s), "Mitems/s");
+	emit(r, "work_bound_mitems_per_s", 1e3 / slow_ns, "Mitems/s");
+	emit(r, "of_work_bound", mitems(s) * slow_ns / 1e3, "ratio");
+	emit(r, "producer_cost_ns", s.prod_seconds * per_item - prod_ns, "ns");
+	emit(r, "consumer_cost_ns", s.cons_seconds * per_item - cons_ns, "ns");
+	harness_progress(r, "run %" PRIu64 " of %" PRIu64 ": %.2f Mitems/s, %.2f of the bound (probes %.0f/%.0f ns)",
+	                 r->run, opt.runs, mitems(s), mitems(s) * slow_ns / 1e3, r->probe_ns, r->probe_after_ns);
+}
+
+/* A shape workload: the calibration's rows, a warm-up run, then --runs runs of at least --min-ms (or --items). */
+static void shape_workload(struct harness_row *r, struct shape sh)
+{
+	const struct calibration *c = calibrated();
+
+	emit_calibration(r, c);
+	current_shape = &sh;
+	warm_up(r, create_capacity(opt.capacity), 0);
+	for (r->run = 1; r->run <= opt.runs; r->run++) {
+		struct stream_result s = stream_run(r, create_capacity(opt.capacity), opt.items, opt.min_ms, 0);
+
+		emit_shape_run(r, s, &sh, c->ns_per_iter);
+	}
+	current_shape = NULL;
+}
+
+static void workload_shape_consumer_slow(struct harness_row *r)
+{
+	shape_workload(r, (struct shape){.cons_iters = calibrated()->iters});
+}
+
+static void workload_shape_producer_slow(struct harness_row *r)
+{
+	shape_workload(r, (struct shape){.prod_iters = calibrated()->iters});
+}
+
+static void workload_shape_both(struct harness_row *r)
+{
+	uint64_t iters = calibrated()->iters;
+
+	shape_workload(r, (struct shape){.prod_iters = iters, .cons_iters = iters});
+}
+
+static void workload_shape_burst(struct harness_row *r)
+{
+	shape_workload(r, (struct shape){.burst = opt.burst, .gap_ns = opt.gap_ns});
+}
+
+/* ---- latency under load */
+
+/*
+ * The producer paced at a fixed rate: item i is due at start + i * interval
+ * (a producer that falls behind pushes at once, and the queue holds the
+ * backlog); it spins on the clock until then, stamps the item with the
+ * clock and pushes it. The consumer records each item's time in the queue
+ * (the clock at its pop less its stamp). stamp[] is plain memory: the
+ * producer writes stamp[i] before it pushes i, and the queue's release
+ * (push) and acquire (pop) order that write before the consumer's read.
+ */
+struct paced {
+	const char *workload;
+	spsc_queue *q;
+	uint64_t items;
+	double interval_ns;
+	uint64_t *stamp;     /* the producer's, then the consumer's: see above */
+	uint32_t *sample_ns; /* the consumer's alone: each item's time in the queue */
+	unsigned gate;       /* harness_gate_pass */
+	uint64_t start, end; /* the producer's start, the consumer's end */
+};
+
+static void *paced_producer(void *arg)
+{
+	struct paced *p = arg;
+
+	harness_gate_pass(&p->gate);
+	p->start = now_ns();
+	for (uint64_t i = 0; i < p->items; i++) {
+		uint64_t due = p->start + (uint64_t)((double)i * p->interval_ns);
+		uint64_t t = now_ns();
+
+		while (t < due)
+			t = now_ns();
+		p->stamp[i] = t;
+		push_wait(p->q, i);
+	}
+	push_wait(p->q, END_OF_RUN);
+	return NULL;
+}
+
+static void *paced_consumer(void *arg)
+{
+	struct paced *p = arg;
+
+	harness_gate_pass(&p->gate);
+	for (uint64_t expected = 0;; expected++) {
+		uint64_t item = pop_wait(p->q);
+		uint64_t t = now_ns();
+
+		if (item == END_OF_RUN && expected == p->items)
+			break;
+		check_item(p->workload, item, expected);
+		p->sample_ns[item] = sample_u32(t - p->stamp[item]);
+	}
+	p->end = now_ns();
+	return NULL;
+}
+
+/* One paced run on a fresh queue, bracketed by the probe. */
+static void paced_run(struct harness_row *r, struct paced *p)
+{
+	harness_probe_before(r, &cpus, opt.probe_trips);
+	p->q = fresh_queue(r->capacity);
+	p->gate = 0;
+	harness_run_pair(&cpus, paced_producer, paced_consumer, p);
+	finish_queue(p->q, r->workload);
+	harness_probe_after(r, &cpus, opt.probe_trips);
+}
+
+/* One load's rows: the rate offered and achieved, and the time in the queue at p50, p99, p99.9 and max. */
+static void emit_paced_run(struct harness_row *r, struct paced *p, double load)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} pct[] = {{"p50_ns", 0.50}, {"p99_ns", 0.99}, {"p99.9_ns", 0.999}, {"max_ns", 1.0}};
+	uint64_t warm = p->items / 10; /* the first tenth is not recorded: the threads settle */
+	uint64_t n = p->items - warm;
+	char metric[48];
+
+	qsort(p->sample_ns + warm, n, sizeof(uint32_t), cmp_u32);
+	snprintf(metric, sizeof(metric), "load%g_offered_mitems_per_s", load * 100);
+	emit(r, metric, 1e3 / p->interval_ns, "Mitems/s");
+	snprintf(metric, sizeof(metric), "load%g_mitems_per_s", load * 100);
+	emit(r, metric, (double)p->items * 1e3 / (double)(p->end - p->start), "Mitems/s");
+	for (size_t k = 0; k < sizeof(pct) / sizeof(pct[0]); k++) {
+		snprintf(metric, sizeof(metric), "load%g_%s", load * 100, pct[k].name);
+		emit(r, metric, p->sample_ns[warm + harness_rank(n, pct[k].q)], "ns");
+	}
+	harness_progress(r, "load %g, run %" PRIu64 " of %" PRIu64 ": p50 %" PRIu32 " ns, p99 %" PRIu32 " ns", load,
+	                 r->run, opt.runs, p->sample_ns[warm + harness_rank(n, 0.5)],
+	                 p->sample_ns[warm + harness_rank(n, 0.99)]);
+}
+
+static void workload_latency_load(struct harness_row *r)
+{
+	struct paced p = {.workload = r->workload, .items = opt.items ? opt.items : 200000};
+
+	p.stamp = malloc(p.items * sizeof(uint64_t));
+	p.sample_ns = malloc(p.items * sizeof(uint32_t));
+	if (p.stamp == NULL || p.sample_ns == NULL)
+		harness_fail("latency-load: out of memory for %" PRIu64 " items", p.items);
+	r->capacity = create_capacity(opt.capacity);
+	r->items = p.items;
+	for (size_t k = 0; k < opt.n_loads; k++) {
+		p.interval_ns = 1e3 / ((double)opt.rate * opt.loads[k]);
+		for (r->run = 1; r->run <= opt.runs; r->run++) {
+			paced_run(r, &p);
+			emit_paced_run(r, &p, opt.loads[k]);
+		}
+	}
+	free(p.stamp);
+	free(p.sample_ns);
+}
+
 /*
  * The harness's lines (stage, compiler, flags, timer, CPUs, columns), then
  * the driver's own: whether the queue has bulk operations, this run's wait
@@ -946,6 +1311,21 @@ static const struct workload {
          "throughput as above, moving batches of --batch items per\n"
          "spsc_try_push_n / spsc_try_pop_n call (default: 1, 8, 32, 256\n"
          "in turn); only for queues with bulk operations (info says)"},
+        {"shape-consumer-slow", workload_shape_consumer_slow,
+         "load shape: the consumer works --work-ns per item (calibrated\n"
+         "at start on the producer's CPU), the producer none: the ring\n"
+         "runs full; runs as throughput; items/s, the work bound, each\n"
+         "side's cost per item beyond its work"},
+        {"shape-producer-slow", workload_shape_producer_slow,
+         "the same with the producer working: the ring runs empty"},
+        {"shape-both", workload_shape_both, "the same with both sides working --work-ns per item"},
+        {"shape-burst", workload_shape_burst,
+         "the producer pushes --burst items back to back, then spins\n"
+         "--gap-ns on the clock; no work; the bound is burst / gap"},
+        {"latency-load", workload_latency_load,
+         "the producer paced at each --load fraction of --rate, each item\n"
+         "stamped when pushed; time in the queue p50 p99 p99.9 max over\n"
+         "--items (default 200000, the first tenth not recorded)"},
         {"info", workload_info,
          "stage, compiler, flags, timer, CPUs, CSV columns, bulk, the wait\n"
          "policy and every policy there is (# waits:), as comment lines"},
@@ -967,17 +1347,14 @@ static const char *wait_choices(void)
 	return words;
 }
 
-static void print_help(void)
+/* The workloads' part of --help: each name, then its help, each further line indented under the first. */
+static void print_workloads(void)
 {
-	printf("usage: %s WORKLOAD... [FLAG...]\n"
-	       "The benchmark driver built against %s/spsc.h. CSV rows go to stdout\n"
-	       "(or --csv), progress to stderr. Exit status: 0 ok, 1 a run failed (lost or\n"
-	       "reordered item, allocation failure), 2 bad usage.\n"
-	       "\n"
-	       "Workloads (any number, run in the order given):\n",
-	       harness_program()->name, SPSC_STAGE_NAME);
 	for (size_t k = 0; k < N_WORKLOADS; k++) {
-		printf("  %-10s  ", workloads[k].name);
+		if (strlen(workloads[k].name) > 10) /* a long name on a line of its own */
+			printf("  %s\n%14s", workloads[k].name, "");
+		else
+			printf("  %-10s  ", workloads[k].name);
 		for (const char *c = workloads[k].help; *c != '\0'; c++) {
 			putchar(*c);
 			if (*c == '\n')
@@ -985,6 +1362,10 @@ static void print_help(void)
 		}
 		putchar('\n');
 	}
+}
+
+static void print_flags(void)
+{
 	printf("\n"
 	       "Flags:\n"
 	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
@@ -1005,6 +1386,12 @@ static void print_help(void)
 	       "                     or room, or no more since the last poll, or --wait-ns ns\n"
 	       "  --wait-items N     batch: items to wait for (default 8, at most the capacity)\n"
 	       "  --wait-ns N        batch: the longest wait in ns (default 2000)\n"
+	       "  --work-ns N        load shapes: work per item in ns (default 30)\n"
+	       "  --burst N          shape-burst: items back to back (default 32)\n"
+	       "  --gap-ns N         shape-burst: the gap after each burst (default 1000)\n"
+	       "  --rate N           latency-load: the full rate in Mitems/s (default 10)\n"
+	       "  --load LIST        latency-load: fractions of --rate, each in (0, 1],\n"
+	       "                     comma-separated, at most %d (default 0.1,0.5,0.9)\n"
 	       "  --csv FILE         append rows to FILE (its header first, unless it has one)\n"
 	       "  --hist FILE        latency histogram: lines 'bin_low_ns count'\n"
 	       "  --no-warmup        throughput: no warm-up run (for perf stat: every item\n"
@@ -1015,7 +1402,20 @@ static void print_help(void)
 	       "Stage 1 is unbounded: every workload creates it with an initial capacity of\n"
 	       "%d (like Rust's VecDeque<u64>) and it grows; the capacity column of its rows\n"
 	       "is that initial length.\n",
-	       BULK_MAX_BATCH, wait_choices(), BACKOFF_MAX, UNBOUNDED_INITIAL_CAPACITY);
+	       BULK_MAX_BATCH, wait_choices(), BACKOFF_MAX, MAX_LOADS, UNBOUNDED_INITIAL_CAPACITY);
+}
+
+static void print_help(void)
+{
+	printf("usage: %s WORKLOAD... [FLAG...]\n"
+	       "The benchmark driver built against %s/spsc.h. CSV rows go to stdout\n"
+	       "(or --csv), progress to stderr. Exit status: 0 ok, 1 a run failed (lost or\n"
+	       "reordered item, allocation failure), 2 bad usage.\n"
+	       "\n"
+	       "Workloads (any number, run in the order given):\n",
+	       harness_program()->name, SPSC_STAGE_NAME);
+	print_workloads();
+	print_flags();
 }
 
 /* Flags that take a value (a number in [lo, hi] or a string) and switches (harness.h). */
@@ -1031,6 +1431,11 @@ static const struct harness_flag flags[] = {
         {"--batch", &opt.batch, 1, BULK_MAX_BATCH, NULL, NULL},
         {"--wait-items", &opt.wait_items, 1, (uint64_t)1 << 28, NULL, NULL},
         {"--wait-ns", &opt.wait_ns, 1, 1000000000, NULL, NULL},
+        {"--work-ns", &opt.work_ns, 1, 1000000, NULL, NULL},
+        {"--burst", &opt.burst, 1, (uint64_t)1 << 20, NULL, NULL},
+        {"--gap-ns", &opt.gap_ns, 1, 1000000000, NULL, NULL},
+        {"--rate", &opt.rate, 1, 10000, NULL, NULL},
+        {"--load", NULL, 0, 0, &opt.load, NULL},
         {"--wait", NULL, 0, 0, &opt.wait_name, NULL},
         {"--cpus", NULL, 0, 0, &opt.cpus, NULL},
         {"--csv", NULL, 0, 0, &opt.csv, NULL},
@@ -1046,6 +1451,32 @@ static uint64_t find_wait_policy(const char *name)
 		if (strcmp(name, wait_policies[k]) == 0)
 			return k;
 	harness_usage_error("--wait: unknown policy '%s' (%s)", name, wait_choices());
+}
+
+/* --load into opt.loads: fractions in (0, 1], comma-separated; anything else a usage error. */
+static void parse_loads(const char *list)
+{
+	const char *p = list;
+
+	opt.n_loads = 0;
+	for (;;) {
+		char *end = NULL;
+		double f = 0;
+
+		errno = 0;
+		if ((*p >= '0' && *p <= '9') || *p == '.') /* strtod alone would take " 1", "inf", "0x1", "1e-1" */
+			f = strtod(p, &end);
+		if (end == NULL || errno != 0 || !(f > 0 && f <= 1) || (*end != ',' && *end != '\0') ||
+		    strspn(p, "0123456789.") != (size_t)(end - p))
+			harness_usage_error("--load: '%s' is not a list of fractions in (0, 1] such as 0.1,0.5,0.9",
+			                    list);
+		if (opt.n_loads == MAX_LOADS)
+			harness_usage_error("--load: more than %d loads in '%s'", MAX_LOADS, list);
+		opt.loads[opt.n_loads++] = f;
+		if (*end == '\0')
+			return;
+		p = end + 1;
+	}
 }
 
 /* The workloads named on the command line, in order. */
@@ -1064,6 +1495,7 @@ int main(int argc, char **argv)
 		harness_usage_error("no workload given");
 	if (opt.wait_name != NULL)
 		opt.wait = find_wait_policy(opt.wait_name);
+	parse_loads(opt.load);
 	harness_program()->quiet = opt.quiet;
 
 	harness_choose_cpus(&cpus, opt.cpus);

@@ -7,8 +7,9 @@
 #   make bench-record  latest/ into the reference, its table into README.md and notes/README.md
 #   make bench-experiments     the measurements the notes quote beyond the table
 #   make bench-stage5-variants stage 5 with one change at a time
+#   make bench-shapes  the load shapes (work per item on either side, bursts, latency under load)
 
-.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants check-bench
+.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants bench-shapes check-bench
 
 # gnuplot for the charts, valgrind for the instruction counts, patch for the variants.
 $(eval $(call deps_for,bench,gnuplot-nox valgrind patch))
@@ -19,6 +20,8 @@ check-bench: deps-bench
 	@$(MAKE) --no-print-directory bench-quick
 	@$(MAKE) --no-print-directory bench-stage5-variants VARIANTS_MODE=quick
 	@$(MAKE) --no-print-directory bench-peers PEERS_MODE=quick
+	@$(MAKE) --no-print-directory topology TOPOLOGY_MODE=quick
+	@$(MAKE) --no-print-directory bench-shapes SHAPES_MODE=quick
 
 BENCH_SRC := $(TOP)/common/bench
 # -DNDEBUG: an assert left in a hot path changes results by 5x. The exact
@@ -108,9 +111,10 @@ bench-record:
 # ---------------------------------------------------------------- stage 5, one change at a time
 # make bench-stage5-variants (common/bench/variants.sh): stage 5 against
 # itself with one change, each a patch in common/variants/stage5-waitfree/
-# (beside, private, private-tail, padslots) or a driver flag (nopause), and
-# against stage 4.
-S5_LAYOUTS := beside private private-tail padslots
+# (beside, private, private-tail, padslots; cached-unpadded, the cached
+# copies without stage 4's padding: the fourth combination beside stages 3, 4 and 5)
+# or a driver flag (nopause), and against stage 4.
+S5_LAYOUTS := beside private private-tail padslots cached-unpadded
 $(foreach v,$(S5_LAYOUTS),$(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-$v,$(call variant_dir,stage5-waitfree,$v),$$(BENCH_CFLAGS),$v.patch)))
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-nopause,$(TOP)/stage5-waitfree,$$(BENCH_CFLAGS) -DSPIN_NO_PAUSE))
 
@@ -118,6 +122,17 @@ $(eval $(call bench_binary,$(BENCH_DIR)/bench-stage5-waitfree-nopause,$(TOP)/sta
 VARIANTS_MODE ?= full
 bench-stage5-variants: deps-bench
 	@$(MAKE) --no-print-directory $(BENCH_DIR)/bench-stage5-waitfree $(BENCH_DIR)/bench-stage4-cache-padded \
-		$(addprefix $(BENCH_DIR)/bench-stage5-waitfree-,$(S5_LAYOUTS) nopause)
+		$(BENCH_DIR)/bench-stage3-atomics $(addprefix $(BENCH_DIR)/bench-stage5-waitfree-,$(S5_LAYOUTS) nopause)
 	@VARIANTS="$(VARIANTS)" ROUNDS_OVERRIDE="$(VARIANT_ROUNDS)" TAG="$(VARIANTS_TAG)" \
 		sh $(BENCH_SRC)/variants.sh $(VARIANTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest
+
+# ---------------------------------------------------------------- load shapes
+# make bench-shapes (common/bench/shapes.sh): every stage in STAGES, rounds
+# interleaved, in each load shape (the consumer slower, the producer slower,
+# both working, bursts) and under paced load; SHAPES_MODE=quick (about 30 s)
+# or full (a few minutes). Knobs from the environment: SHAPES_ROUNDS,
+# SHAPES_WORK_NS, SHAPES_BURST, SHAPES_GAP_NS, SHAPES_RATE, SHAPES_LOADS.
+SHAPES_MODE ?= full
+bench-shapes:
+	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,$(STAGES))
+	@sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(STAGES)

@@ -14,6 +14,10 @@
 #   stage5-waitfree-private-tail   the same for the producer alone (private-tail.patch)
 #   stage5-waitfree-padslots       the slot array gets a cache line of padding at
 #                                  both ends (and starts on a line) (padslots.patch)
+#   stage5-waitfree-cached-unpadded  the cached copies without stage 4's padding: with
+#                                  stage 3 (neither), stage 4 (padding) and stage 5
+#                                  (both), the four combinations (cached-unpadded.patch)
+#   stage3-atomics                 neither padding nor cached copies
 #   stage5-waitfree-nopause        the driver's wait loops spin without the PAUSE hint
 #
 # Interleaved rounds (rotating order), throughput at capacities 65536 and
@@ -35,7 +39,7 @@ quick) ROUNDS=2 MIN_MS=20 TRIPS=10000 PROBE_TRIPS=5000 ;;
 *) echo "variants.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
 base=stage5-waitfree
-variants=${VARIANTS:-$base stage4-cache-padded $base-beside $base-private $base-private-tail $base-padslots $base-nopause}
+variants=${VARIANTS:-$base stage4-cache-padded $base-beside $base-private $base-private-tail $base-padslots $base-cached-unpadded stage3-atomics $base-nopause}
 ROUNDS=${ROUNDS_OVERRIDE:-$ROUNDS}
 case "$variants " in "$base "*) ;; *) echo "variants.sh: VARIANTS must start with $base (the base of every ratio)" >&2; exit 2 ;; esac
 case $ROUNDS in '' | *[!0-9]* | 0) echo "variants.sh: ROUNDS must be a positive number" >&2; exit 2 ;; esac

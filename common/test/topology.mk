@@ -8,9 +8,15 @@
 #                         compiled as C++17, as harness.h is
 #   make topology-pairs   this machine's CPUs, every pair of the allowed ones with its
 #                         kind, and the benchmark's default pair
+#   make topology         the same, then the probe on every pair of them, over time
+#                         (common/bench/topology.c and topology.sh): a table, the
+#                         clusters of the samples, a heat map (CPU x CPU) and the
+#                         probe over time, into notes/results/latest/topology.*;
+#                         TOPOLOGY_MODE=quick: about 2 s on two CPUs; CPUS=A,B: that pair.
+#                         A measurement, like make bench-all: in no tier.
 # `make check` runs test-topology.
 
-.PHONY: test-topology topology-pairs
+.PHONY: test-topology topology-pairs topology
 
 $(eval $(call deps_for,topology,libcriterion-dev pkg-config clang g++))
 CHECK_PARTS += test-topology
@@ -43,3 +49,15 @@ test-topology: deps-topology $(TOPO_BUILD)/test-topology $(TOPO_BUILD)/test-topo
 
 topology-pairs: $(TOPO_BUILD)/topology-pairs
 	@$<
+
+# The probe program is a benchmark: bench.mk's flags (its BENCH_CFLAGS: -O3 -march=native).
+$(TOPO_BUILD)/topology: $(TOP)/common/bench/topology.c $(wildcard $(TOP)/common/support/*.h) $(TOPO_TEST_DIR)/topology.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_FLAGS='"$(BENCH_CFLAGS)"' $(COMMON_INC) -o $@ $<
+
+# gnuplot first (deps-bench), then the binaries, then the run: in that order even under make -j.
+TOPOLOGY_MODE ?= full
+topology: deps-bench
+	@$(MAKE) --no-print-directory $(TOPO_BUILD)/topology $(TOPO_BUILD)/topology-pairs
+	@$(TOPO_BUILD)/topology-pairs
+	@sh $(TOP)/common/bench/topology.sh $(TOPOLOGY_MODE) $(TOPO_BUILD) $(BENCH_RESULTS)/latest

@@ -1,0 +1,85 @@
+#!/bin/sh
+# common/bench/shapes.sh MODE BINDIR OUTDIR STAGE...: the load shapes (make
+# bench-shapes). Flat out is one shape of many; a queue's users mostly live
+# in the others. On every stage, through the one driver (common/bench/bench.c):
+#
+#   shape-consumer-slow   the consumer works W ns per item, the producer none: the ring runs full
+#   shape-producer-slow   the producer works W ns per item: the ring runs empty
+#   shape-both            both work W ns per item
+#   shape-burst           the producer pushes B items back to back, then spins G ns; no work
+#   latency-load          the producer paced at fractions of a rate, each item stamped when
+#                         pushed: its time in the queue, p50 p99 p99.9
+#
+# The work is a chain of dependent multiply-adds, calibrated in ns by each
+# driver at start on the producer's CPU (its rows say how many iterations
+# and ns). Interleaved rounds, the order of the stages rotating; every run
+# between two probes; the table (common/bench/shapes-table.awk) files each
+# run in its placement class (common/bench/placement.awk), leaves out the
+# runs that moved, and compares stages only within one class. Writes
+# OUTDIR/shapes.csv (header, then the rows) and OUTDIR/shapes.md; the raw
+# rows in OUTDIR/shapes-raw/.
+#
+# Environment: SHAPES_ROUNDS (rounds, instead of the mode's), SHAPES_WORK_NS
+# (W, default 30), SHAPES_BURST (B, 32), SHAPES_GAP_NS (G, 1000),
+# SHAPES_RATE (the full rate, Mitems/s, 10) and SHAPES_LOADS (its fractions,
+# 0.1,0.5,0.9); WAIT (make's, as BENCH_WAIT) the wait policy of every run.
+# shellcheck disable=SC1091,SC2034,SC2154 # bench-lib.sh, sourced, reads top and info and sets rows
+set -eu
+mode=${1:-quick}
+bin=${2:?usage: shapes.sh full|quick BINDIR OUTDIR STAGE...}
+out=${3:?OUTDIR}
+shift 3
+[ $# -gt 0 ] || { echo "shapes.sh: no stages given" >&2; exit 2; }
+stages="$*"
+# Quick: about 30 s on a quiet 2-vCPU VM; it proves the pipeline, not the
+# speeds. Full: a few minutes (per stage and round: 4 shapes of a warm-up
+# and one run each, then the loads).
+case $mode in
+full) ROUNDS=30 MIN_MS=50 LAT_ITEMS=200000 PROBE_TRIPS=20000 ;;
+quick) ROUNDS=6 MIN_MS=20 LAT_ITEMS=20000 PROBE_TRIPS=5000 ;;
+*) echo "shapes.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
+esac
+ROUNDS=${SHAPES_ROUNDS:-$ROUNDS}
+WORK_NS=${SHAPES_WORK_NS:-30} BURST=${SHAPES_BURST:-32} GAP_NS=${SHAPES_GAP_NS:-1000}
+RATE=${SHAPES_RATE:-10} LOADS=${SHAPES_LOADS:-0.1,0.5,0.9}
+case $ROUNDS in '' | *[!0-9]* | 0) echo "shapes.sh: SHAPES_ROUNDS must be a positive number" >&2; exit 2 ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/bench-lib.sh"
+for s in $stages; do
+	[ -x "$bin/bench-$s" ] || { echo "shapes.sh: $bin/bench-$s is missing (make bench-shapes builds it)" >&2; exit 2; }
+done
+SHAPES="shape-consumer-slow shape-producer-slow shape-both shape-burst"
+# The driver refuses a bad value before any run: checked once, here.
+"$bin/bench-${stages%% *}" info --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --rate "$RATE" \
+	--load "$LOADS" >/dev/null
+info=$("$bin/bench-${stages%% *}" info)
+bench_start shapes bench-shapes
+{
+	bench_header "make bench-shapes ($mode)" "" " (producer+consumer)"
+	echo "# stages: $stages"
+	echo "# rounds: $ROUNDS, the order of the stages rotating; per stage and round: $SHAPES (a warm-up, then one run of >= $MIN_MS ms each, work $WORK_NS ns per item, bursts of $BURST items and gaps of $GAP_NS ns), then latency-load ($LAT_ITEMS items at each of $LOADS of $RATE Mitems/s)"
+	echo "# probe: $PROBE_TRIPS round trips right before and right after every run (probe_ns, probe_after_ns)"
+	echo "# wait: $(field wait)"
+} >"$out/shapes-raw/header.txt"
+
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	# shellcheck disable=SC2086 # one stage per word
+	order=$(bench_rotate "$r" $stages)
+	say "round $r of $ROUNDS: $order"
+	for s in $order; do
+		# shellcheck disable=SC2086 # one workload per word
+		run "$s" $SHAPES --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --min-ms "$MIN_MS" \
+			--runs 1 --round "$r" --quiet
+		run "$s" latency-load --rate "$RATE" --load "$LOADS" --items "$LAT_ITEMS" --runs 1 --round "$r" --quiet
+	done
+	r=$((r + 1))
+done
+
+cat "$out/shapes-raw/header.txt" "$rows" >"$out/shapes.csv"
+awk -F, -v stages="$stages" -v rounds="$ROUNDS" -v caption="$(bench_caption)" -v mode="$mode" \
+	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/shapes-table.awk" \
+	"$rows" >"$out/shapes.md"
+cat "$out/shapes.md"
+say "done: $out/shapes.csv, $out/shapes.md"
