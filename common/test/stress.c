@@ -13,7 +13,7 @@
  * progress for STRESS_STALL_SECONDS stops the run, which then fails and
  * says what it was waiting for, instead of hanging the suite.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock.h reads the POSIX clock */
 
 #include <pthread.h>
 #include <sched.h>
