@@ -74,6 +74,15 @@ for bin in "$@"; do
 		expect 0 "" "$bin" info --items 5 --capacity 4 --quiet
 		expect 0 "" "$bin" info --wait batch --wait-items 4 --wait-ns 100 --quiet
 	fi
+	# The load list of latency-load (--load LIST): empty, out of (0, 1], not a plain decimal, a stray comma, too long.
+	if printf '%s\n' "$help" | grep -q -- '--load LIST'; then
+		for value in "" 0 1.5 -0.5 abc 0.5, ,0.5 " 0.5" inf nan 0x0.8 1e-1 \
+			0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1; do
+			expect 2 "--load" "$bin" info --load "$value"
+		done
+		expect 2 "--load" "$bin" info --load
+		expect 0 "" "$bin" info --load 0.1,0.5,1 --quiet
+	fi
 	# bench-wait (it has --queue): a queue that does not exist, or none.
 	if printf '%s\n' "$help" | grep -q -- '--queue NAME'; then
 		expect 2 "--queue" "$bin" info --queue

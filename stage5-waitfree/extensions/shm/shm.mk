@@ -28,6 +28,8 @@ $(eval $(call deps_for,shm,clang libclang-rt-dev libboost-dev g++ patch))
 CHECK_PARTS += check-shm
 check-shm: deps-shm
 	@$(MAKE) --no-print-directory ipc-test
+	@$(MAKE) --no-print-directory $(IPC_DEMOS) >/dev/null
+	@sh $(TOP)/common/abuse/driver-flags-test.sh $(IPC_DEMOS)
 
 IPC_SRC  := $(TOP)/stage5-waitfree/extensions/shm
 IPC      := $(BUILD)/ipc

@@ -31,6 +31,8 @@ check-wait: deps-wait
 	@$(MAKE) --no-print-directory test-wait test-wait-tsan model-wait
 	@$(MAKE) --no-print-directory test-wait-pingpong test-wait-pingpong-control test-wait-inject \
 		test-wait-inject-control test-wait-deadline fuzz-wait fuzz-wait-control WAIT_FUZZ_SECONDS=$(WAIT_FUZZ_CHECK_SECONDS)
+	@$(MAKE) --no-print-directory $(WAIT_BENCH) >/dev/null
+	@sh $(TOP)/common/abuse/driver-flags-test.sh $(WAIT_BENCH)
 
 WAIT_SRC   := $(TOP)/stage5-waitfree/extensions/wait
 WAIT_BUILD := $(BUILD)/wait
