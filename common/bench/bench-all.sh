@@ -43,7 +43,7 @@ top=$(cd "$here/../.." && pwd)
 # after a warm-up, a latency run of 50k round trips). That is 120
 # throughput and 60 latency runs per stage, where 30 rounds of one 250 ms
 # run and 3 latency rounds gave 30 and 3: a class the machine is in 7% of
-# the time (the fastest one of a Zen 4 guest) still gets about 8 and 4 of
+# the time still gets about 8 and 4 of
 # each stage. A probe of 20k round trips takes 2-10 ms. Quick: seconds; it
 # proves the pipeline, not the speeds.
 case $mode in

@@ -60,23 +60,23 @@ expect() {
 	done
 }
 
-# Three placements as on a Zen 4 guest (28-53, 89-116, 381-509 ns). Round 1:
+# Three placements, made up (28-53, 89-116, 381-509 ns). Round 1:
 # a and b in A; round 2: both in B; round 3: a in B, b in C (no pair); round
 # 4: both in C, and a third run of a that moved from B to C (left out: its
 # 999 must not be a's median in C, nor in any ratio).
-rows "$tmp/zen4.csv" a:1:400:28:30 b:1:800:52:53 a:2:100:89:95 b:2:150:116:110 \
+rows "$tmp/three.csv" a:1:400:28:30 b:1:800:52:53 a:2:100:89:95 b:2:150:116:110 \
 	a:3:100:90:100 b:3:20:381:400 a:4:20:450:509 b:4:30:420:430 a:4:999:100:480
-zen4() {
-	expect "$1" "$tmp/zen4.csv" "classes 3: [probe 28-53 ns] [probe 89-116 ns] [probe 381-509 ns]" \
+three_classes() {
+	expect "$1" "$tmp/three.csv" "classes 3: [probe 28-53 ns] [probe 89-116 ns] [probe 381-509 ns]" \
 		"moved 1 unbracketed 0" "class 1 ratio b/a 2 pairs 1" "class 2 ratio b/a 1.5 pairs 1" \
 		"class 3 ratio b/a 1.5 pairs 1" "class 3 a median 20 runs 1" "class 2 a median 100 runs 2"
 }
-zen4 "three classes, one moved run" || failed=1
+three_classes "three classes, one moved run" || failed=1
 
 # The negative control: with no split at all, the same checks must fail.
 printf 'BEGIN { PLACE_GAP = 1e9 }\n' >"$tmp/nosplit.awk"
 control=$tmp/nosplit.awk
-if zen4 "negative control" 2>/dev/null; then
+if three_classes "negative control" 2>/dev/null; then
 	echo "placement-test: the negative control passed: the checks cannot fail" >&2
 	failed=1
 fi

@@ -4,10 +4,12 @@
 # probe_after_ns). Loaded after csv.awk and stats.awk, before the table's
 # own program.
 #
-# A hypervisor moves vCPUs. On a 2-vCPU KVM guest on Zen 4 the probe sits
-# in clusters (about 28-53, 89-116 and 381-509 ns in one bench-all) and
-# moves between them within a tenth of a second, and a queue's speed moves
-# with it (stage 5: about 414, 129 and 26 Mitems/s). So a run is compared
+# A hypervisor moves vCPUs. On a 2-vCPU guest the probe sits in clusters
+# (37-57, 90-150 and 405-869 ns in one bench-shapes on an AMD EPYC of
+# family 26: notes/results/reference/amd-26-2-2cpu/shapes.csv) and moves
+# between them within seconds, and a queue's speed moves with it (there,
+# stage 5 with 30 ns of work on the consumer: 23.9 Mitems/s in the middle
+# class, 17.9 in the far one, shapes.md). So a run is compared
 # only with runs made in the same placement class, and a run that changed
 # class while it ran is left out.
 #
@@ -17,10 +19,11 @@
 # the probes, or fewer than PLACE_MIN_PROBES, is merged into its neighbour
 # across the narrower gap (a stray probe is not a placement); the classes
 # are lettered from the fastest (A) and named by their range ("probe
-# 28-53 ns"). PLACE_GAP is 1.45: in the committed runs the sorted probes
-# of one placement never step up by more than 1.35 (Intel family 6 model
-# 167: 296 to 399 ns, a tail of slow probes), and those of two placements
-# by no less than 1.57 (Zen 4: 56 to 88 ns); 1.45 is between the two, with
+# 28-53 ns"). PLACE_GAP is 1.45: in the committed CSVs of
+# notes/results/reference/ the sorted probes of one placement never step up
+# by more than 1.35 (intel-6-167-2cpu/stage5-variants.csv: 296 to 399 ns, a
+# tail of slow probes), and those of two placements by no less than 1.56
+# (amd-26-2-2cpu/shapes.csv: 57 to 90 ns); 1.45 is between the two, with
 # room on both sides. A probe between two classes belongs to the nearer in
 # ratio (the cut is the geometric middle of the gap).
 #
