@@ -169,7 +169,7 @@ memcheck-control: $(MEMCHECK_CONTROL)
 # sides move, must catch a size that lost its clamp.
 SIZE_CONTROL := $(ABUSE)/planted/contract/stage5-no-clamp
 $(SIZE_CONTROL): $(call planted_dir,no-clamp)/spsc.h
-$(eval $(call test_binary,$(SIZE_CONTROL),$(call planted_dir,no-clamp),$(call TEST_SRCS,stage5-waitfree),,$$(STRESS_ITEMS),$(CRIT_LINK)))
+$(eval $(call test_binary,$(SIZE_CONTROL),$(call planted_dir,no-clamp),$(call TEST_SRCS,stage5-waitfree),,$$(CHECK_STRESS_ITEMS),$(CRIT_LINK)))
 # The race is a window of a few instructions: up to 5 runs of the two tests.
 size-control: $(SIZE_CONTROL)
 	@for run in 1 2 3 4 5; do \
