@@ -50,16 +50,19 @@ case $mode in
 full)
 	ROUNDS=60 RUNS=2 MIN_MS=100 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
 	TRIPS=50000 CAP_ROUNDS=3 CAP_MAX_LOG2=20 CAP_MIN_MS=60
-	PAIRS=200000 PROBE_TRIPS=20000 PERF_ITEMS=20000000 ;;
+	PAIRS=200000 PROBE_TRIPS=20000 PERF_ITEMS=20000000 SHAPE_MS=50 ;;
 quick)
 	ROUNDS=3 RUNS=2 MIN_MS=20 SEED_ITEMS=100000 SEED_MT_ITEMS=10000
 	TRIPS=5000 CAP_ROUNDS=1 CAP_MAX_LOG2=8 CAP_MIN_MS=5
-	PAIRS=20000 PROBE_TRIPS=5000 PERF_ITEMS=1000000 ;;
+	PAIRS=20000 PROBE_TRIPS=5000 PERF_ITEMS=1000000 SHAPE_MS=10 ;;
 *)
 	echo "bench-all.sh: unknown mode '$mode' (full or quick)" >&2
 	exit 2 ;;
 esac
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+# The consumer-slower lens of the table "what each rung buys": this much
+# work per item on the consumer (the driver's shape-consumer-slow).
+WORK_NS=30
 RUNS=${BENCH_RUNS:-$RUNS}
 for value in "$ROUNDS" "$RUNS"; do
 	case $value in '' | *[!0-9]* | 0) echo "bench-all.sh: BENCH_ROUNDS and BENCH_RUNS must be positive numbers, not '$value'" >&2; exit 2 ;; esac
@@ -97,7 +100,7 @@ cpus=$(field cpus)
 	bench_header "make bench-$([ "$mode" = full ] && echo all || echo quick)" "" ' (producer+consumer; "unpinned" when only one CPU is available)'
 	cat <<EOF
 # stages: $stages (in this order; speedups are against the first)
-# rounds: $ROUNDS, the order of the stages rotating; per stage and round: seed-st ($SEED_ITEMS items), seed-mt ($SEED_MT_ITEMS items), $RUNS throughput runs (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips); then capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
+# rounds: $ROUNDS, the order of the stages rotating; per stage and round: seed-st ($SEED_ITEMS items), seed-mt ($SEED_MT_ITEMS items), $RUNS throughput runs (>= $MIN_MS ms each, after a warm-up), latency ($TRIPS round trips), shape-consumer-slow (a warm-up, then one run of >= $SHAPE_MS ms, $WORK_NS ns of work per item on the consumer); then capacity sweep 2^1..2^$CAP_MAX_LOG2 x $CAP_ROUNDS rounds (>= $CAP_MIN_MS ms per point)
 # probe: cache-line round trip between the two CPUs, $PROBE_TRIPS trips, median over batches of 100, taken right before and right after every timed run (probe_ns, probe_after_ns): its placement class (common/bench/placement.awk)
 # stage 1 is unbounded: created with an initial capacity of 4 (Rust's VecDeque<u64> first allocation) and grows; in the capacity sweep its initial capacity is the swept value
 # instructions per push+pop: valgrind --tool=callgrind total instructions of 'pairs --items 2N' minus 'pairs --items N', divided by N (N=$PAIRS); includes the loop and the sequence check (same code for every stage); built with: $("$bin/bench-$first-callgrind" info | sed -n 's/^# flags: //p') (valgrind cannot decode AVX-512)
@@ -116,6 +119,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 		run "$s" seed-mt --items "$SEED_MT_ITEMS" --runs 1 --round "$r" --quiet
 		run "$s" throughput --min-ms "$MIN_MS" --runs "$RUNS" --round "$r" --quiet
 		run "$s" latency --trips "$TRIPS" --runs 1 --round "$r" --hist "$out/raw/hist-$s-$r.txt" --quiet
+		run "$s" shape-consumer-slow --work-ns "$WORK_NS" --min-ms "$SHAPE_MS" --runs 1 --round "$r" --quiet
 	done
 	r=$((r + 1))
 done
@@ -169,7 +173,7 @@ fi
 say "aggregating"
 : >"$out/raw/cdf-runs.txt"
 awk -F, -v dir="$out" -v caption="$(bench_caption)" -v perf="$perf_status" -v stages="$stages" \
-	-v rounds="$ROUNDS" -v chart="$out/raw/chart-class.txt" -v cdf_runs="$out/raw/cdf-runs.txt" \
+	-v rounds="$ROUNDS" -v work_ns="$WORK_NS" -v chart="$out/raw/chart-class.txt" -v cdf_runs="$out/raw/cdf-runs.txt" \
 	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/bench-table.awk" "$rows"
 
 # The latency CDF, of the main class (the first table's): the histograms of

@@ -1,7 +1,7 @@
 # common/bench/bench-table.awk: the driver's CSV rows -> progression table + plot data.
 #
 #   awk -F, -v dir=OUTDIR -v caption=TEXT -v perf=STATUS -v stages="NAME..." \
-#       -v rounds=N -v chart=FILE -v cdf_runs=FILE \
+#       -v rounds=N -v work_ns=NS -v chart=FILE -v cdf_runs=FILE \
 #       -f csv.awk -f stats.awk -f placement.awk -f bench-table.awk rows.csv
 #
 # stages: the stages measured, in ladder order (the Makefile's STAGES); the
@@ -17,6 +17,8 @@
 # same class), never a ratio of medians and never across classes. The
 # first table is the main class's (the one where the stage with the
 # fewest throughput runs has the most), with the one-thread figures,
+# after a table of what each step buys in every class (flat out, round
+# trip, the consumer slower: work_ns of work per item on the consumer),
 # which have no class; then a section per class; then the ratios. The
 # plot data are the main class's: `chart` receives the class and runs for
 # the charts' titles, `cdf_runs` the stage and round of each of its
@@ -35,6 +37,8 @@ csv_skip() { next }
 		place_put("tp/" s, v); place_put("probe/" s, col("probe_ns")); wait = col("wait")
 	}
 	else if (w == "latency" && m ~ /^rtt_p(50|90|99|99\.9)_ns$/) place_put("lat/" m "/" s, v)
+	else if (w == "shape-consumer-slow" && col("run") > 0 && m == "mitems_per_s") place_put("cs/" s, v)
+	else if (w == "shape-consumer-slow" && col("run") > 0 && m == "of_work_bound") place_put("csb/" s, v)
 	else if (w == "latency" && m == "clock_overhead_ns") place_put("latrun/" s, col("round"))
 	else if (w == "capacity") place_put("cap/" s "/" col("capacity"), v)
 	else if (w == "alloc") alloc[m, s] = v
@@ -99,6 +103,32 @@ function class_section(md, c,    i, s, range, lo_hi) {
 			place_runs_note("lat/rtt_p50_ns/" s, c), med("%.0f", "lat/rtt_p50_ns/" s, c), med("%.0f", "lat/rtt_p99_ns/" s, c), \
 			mega(stat_median(place_sample("smt/items_per_s/" s, c))), med("%.0f", "probe/" s, c) > md
 	}
+}
+
+# What step i (stage i over stage i-1) buys in class c through one lens:
+# the median of per-pair ratios of key pre/stage, a over b; lower_better
+# turns it round (a round trip). "1.23 (n)", "-" without a pair.
+function buys(i, pre, lower_better, c,    k) {
+	k = lower_better ? place_ratio(pre st[i - 1], pre st[i], c) : place_ratio(pre st[i], pre st[i - 1], c)
+	return stat_n(k) ? sprintf("%s%.2f (%d)%s", stat_median(k) >= 1.10 ? "**" : "", stat_median(k), stat_n(k), \
+		stat_median(k) >= 1.10 ? "**" : "") : "-"
+}
+
+# The table the progression leads with: every step, in every class, through each lens.
+function buys_table(md,    c, i) {
+	print "## What each rung buys\n" > md
+	print "Each step of the ladder through three lenses, in each placement class: flat out (throughput), the " \
+	      "round trip (RTT p50, the stage before's over this one's: above 1 is faster), and the consumer slower " \
+	      "(" work_ns " ns of work per item on the consumer, the producer none: the ring runs full; items/s). Medians " \
+	      "of per-pair ratios (pairs); **bold**: 1.10 or more. A step that buys nothing flat out may buy in " \
+	      "another lens, and a lens may cost: read the whole row.\n" > md
+	print "| step | class | flat out | round trip | consumer slower | consumer slower: this stage / its work bound |" > md
+	print "|---|---|--:|--:|--:|--:|" > md
+	for (c = 1; c <= place_n; c++)
+		for (i = 2; i <= n; i++)
+			printf "| %s / %s | %s | %s | %s | %s | %s |\n", st[i], st[i - 1], place_tag(c), buys(i, "tp/", 0, c), \
+				buys(i, "lat/rtt_p50_ns/", 1, c), buys(i, "cs/", 0, c), med("%.2f", "csb/" st[i], c) > md
+	print "" > md
 }
 
 # One row of the ratios: a's throughput over b's in class c.
@@ -166,6 +196,8 @@ END {
 	printf "Wait policy: %s. Rounds: %d. %s\n\n", wait, rounds, place_summary() > md
 	if (place_n == 0) { print "No run of two threads had a probe: nothing to compare." > md; exit }
 	main = place_main(each("tp/"))
+	buys_table(md)
+	print "## Every figure, the main class\n" > md
 	summary_table(md, main)
 	for (c = 1; c <= place_n; c++) class_section(md, c)
 	ratios_table(md)

@@ -8,6 +8,7 @@
 #   make bench-experiments     the measurements the notes quote beyond the table
 #   make bench-stage5-variants stage 5 with one change at a time
 #   make bench-shapes  the load shapes (work per item on either side, bursts, latency under load)
+#   make bench-shapes-peers    stage 5 and the peers in the same shapes (common/peers/peers.mk)
 
 .PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants bench-shapes check-bench
 
@@ -22,6 +23,7 @@ check-bench: deps-bench
 	@$(MAKE) --no-print-directory bench-peers PEERS_MODE=quick
 	@$(MAKE) --no-print-directory topology TOPOLOGY_MODE=quick
 	@$(MAKE) --no-print-directory bench-shapes SHAPES_MODE=quick
+	@$(MAKE) --no-print-directory bench-shapes-peers SHAPES_MODE=quick SHAPES_ROUNDS=2
 
 BENCH_SRC := $(TOP)/common/bench
 # -DNDEBUG: an assert left in a hot path changes results by 5x. The exact
@@ -131,7 +133,8 @@ bench-stage5-variants: deps-bench
 # interleaved, in each load shape (the consumer slower, the producer slower,
 # both working, bursts) and under paced load; SHAPES_MODE=quick (about 30 s)
 # or full (a few minutes). Knobs from the environment: SHAPES_ROUNDS,
-# SHAPES_WORK_NS, SHAPES_BURST, SHAPES_GAP_NS, SHAPES_RATE, SHAPES_LOADS.
+# SHAPES_WORK_NS, SHAPES_BURST, SHAPES_GAP_NS, SHAPES_RATE, SHAPES_LOADS,
+# SHAPES_WAITS (default "spin batch": every run under each).
 SHAPES_MODE ?= full
 bench-shapes:
 	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,$(STAGES))

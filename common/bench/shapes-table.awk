@@ -1,7 +1,10 @@
 # common/bench/shapes-table.awk: shapes-raw/rows.csv (from shapes.sh) into
 # shapes.md. Loaded after csv.awk, stats.awk and placement.awk, with
 # -v stages="NAME..." (ladder order), rounds=N, mode=quick|full and
-# caption=TEXT. The rows are the driver's, read by column name.
+# caption=TEXT, want_wait=POLICY (only the runs under that wait policy: the
+# wait column's name before any ":"), vs=before|first (the ratio column:
+# to the stage before, or to the first queue) and target=TEXT (the make
+# target, for the title). The rows are the driver's, read by column name.
 #
 # Every run is filed in the placement class of its two probes
 # (placement.awk); a run that moved is left out. Per class: per load shape
@@ -17,8 +20,13 @@ BEGIN {
 	n_shapes = split("shape-consumer-slow shape-producer-slow shape-both shape-burst", shape, " ")
 	n_cols = split("mitems_per_s work_bound_mitems_per_s of_work_bound producer_cost_ns consumer_cost_ns", cols, " ")
 	for (k = 1; k <= n_cols; k++) shape_metric[cols[k]] = 1
+	vs_name = vs == "first" ? st[1] : "stage before"
 }
 csv_skip() { next }
+# Every run's probes make the classes, whatever its policy (one set of
+# classes for every table of a file); only want_wait's runs are shown.
+{ w = col("wait"); sub(/:.*/, "", w) }
+w != want_wait { if (col("metric") == "mitems_per_s") place_put("other-policies/" col("stage_name") "/" col("workload"), col("value")); next }
 col("workload") ~ /^shape-/ && col("run") == 0 { stat_add("cal/" col("metric"), col("value")); next }
 col("workload") ~ /^shape-/ && (col("metric") in shape_metric) {
 	place_put(col("stage_name") "/" col("workload") "/" col("metric"), col("value")); wait = col("wait")
@@ -29,10 +37,11 @@ col("workload") == "latency-load" && col("metric") ~ /^load.*_(p50|p99|p99\.9)_n
 	if (m ~ /_p50_ns$/) { sub(/^load/, "", m); sub(/_p50_ns$/, "", m); loads[m] = 1 }
 }
 
-# Stage i's ratio to stage i-1 of key pre/stage/post in class c: "1.23 (n)", or "-".
-function step(i, pre, post, c,    name) {
+# Stage i's ratio to stage i-1 (vs=first: to the first) of key pre/stage/post in class c: "1.23 (n)", or "-".
+function step(i, pre, post, c,    name, j) {
 	if (i == 1) return "-"
-	name = place_ratio(st[i] pre post, st[i - 1] pre post, c)
+	j = vs == "first" ? 1 : i - 1
+	name = place_ratio(st[i] pre post, st[j] pre post, c)
 	return stat_n(name) ? sprintf("%.2f (%d)", stat_median(name), stat_n(name)) : "-"
 }
 
@@ -63,33 +72,33 @@ function latency_rows(c,    nl, l, i, j, k) {
 
 function class_section(c,    k) {
 	printf "\n## Class %s\n\n### Load shapes\n\n", place_label(c)
-	print "| shape | stage | class | runs | Mitems/s median (min-max) | work bound Mitems/s | / work bound | producer cost ns/item | consumer cost ns/item | / stage before (pairs) |"
+	print "| shape | stage | class | runs | Mitems/s median (min-max) | work bound Mitems/s | / work bound | producer cost ns/item | consumer cost ns/item | / " vs_name " (pairs) |"
 	print "|---|---|---|--:|--:|--:|--:|--:|--:|--:|"
 	for (k = 1; k <= n_shapes; k++) shape_rows(c, shape[k])
 	print "\n### Latency under load (time in the queue)\n"
-	print "| load | stage | class | runs | achieved Mitems/s | p50 ns | p99 ns | p99.9 ns | p99 / stage before (pairs) |"
+	print "| load | stage | class | runs | achieved Mitems/s | p50 ns | p99 ns | p99.9 ns | p99 / " vs_name " (pairs) |"
 	print "|--:|---|---|--:|--:|--:|--:|--:|--:|"
 	latency_rows(c)
 }
 
 function footnote() {
 	print "\nWork: a chain of dependent 64-bit multiply-adds, calibrated by each driver at start on the producer's " \
-	      "CPU (the median of 11 timings); the work bound is 1e9 / the slow side's work ns items/s (both: the " \
+	      "CPU (the fastest of 11 timings); the work bound is 1e9 / the slow side's work ns items/s (both: the " \
 	      "same work on each side; a burst: what the gaps allow, burst items per gap). A side's cost per item " \
 	      "is its own elapsed time (its start to its last push or pop) / items, less its own work per item " \
 	      "(the producer's in a burst: gap / burst): for the slow side, what the queue costs it beyond the " \
 	      "work; for the fast side, mostly its waiting. Latency under load: the producer paced by spinning on " \
 	      "the clock (item i due at start + i / rate), each item stamped with the clock when pushed, the " \
 	      "consumer recording clock - stamp at its pop; nearest-rank percentiles over the run's items less its " \
-	      "first tenth, then the median over runs. Every item's sequence is checked. A ratio \"/ stage before\" " \
+	      "first tenth, then the median over runs. Every item's sequence is checked. A ratio \"/ " vs_name "\" " \
 	      "is the median of per-pair ratios with its number of pairs.\n\n" place_rule()
 }
 
 END {
 	place_decide()
-	print "# Load shapes\n"
-	printf "From `make bench-shapes` (%s, common/bench/shapes.sh): %d interleaved rounds; wait policy %s. %s\n", \
-		mode, rounds, wait, place_summary()
+	printf "# Load shapes, wait policy %s\n\n", want_wait
+	printf "From `%s` (%s, common/bench/shapes.sh): %d interleaved rounds; wait policy %s. %s\n", \
+		target, mode, rounds, wait == "" ? want_wait " (no runs)" : wait, place_summary()
 	printf "\nMachine: %s.\n\nWork calibration: %s ns per iteration (median of the drivers; %s-%s), %s iterations per item = %s ns.\n", \
 		caption, fmt("%.3f", stat_median("cal/work_ns_per_iteration")), fmt("%.3f", stat_min("cal/work_ns_per_iteration")), \
 		fmt("%.3f", stat_max("cal/work_ns_per_iteration")), fmt("%.0f", stat_median("cal/work_iterations")), \

@@ -22,7 +22,12 @@
 # Environment: SHAPES_ROUNDS (rounds, instead of the mode's), SHAPES_WORK_NS
 # (W, default 30), SHAPES_BURST (B, 32), SHAPES_GAP_NS (G, 1000),
 # SHAPES_RATE (the full rate, Mitems/s, 10) and SHAPES_LOADS (its fractions,
-# 0.1,0.5,0.9); WAIT (make's, as BENCH_WAIT) the wait policy of every run.
+# 0.1,0.5,0.9); SHAPES_WAITS, the wait policies every queue runs under in
+# every round (default "spin batch": the plainest loop, and the one that
+# waits for a batch at growing gaps; a table each); SHAPES_NAME, the
+# files' name (shapes: OUTDIR/shapes.csv ...); SHAPES_VS, what the ratio
+# column divides by: "before" (the stage before, for the ladder) or
+# "first" (the first queue given, for stage 5 beside the peers).
 # shellcheck disable=SC1091,SC2034,SC2154 # bench-lib.sh, sourced, reads top and info and sets rows
 set -eu
 mode=${1:-quick}
@@ -42,26 +47,36 @@ esac
 ROUNDS=${SHAPES_ROUNDS:-$ROUNDS}
 WORK_NS=${SHAPES_WORK_NS:-30} BURST=${SHAPES_BURST:-32} GAP_NS=${SHAPES_GAP_NS:-1000}
 RATE=${SHAPES_RATE:-10} LOADS=${SHAPES_LOADS:-0.1,0.5,0.9}
+WAITS=${SHAPES_WAITS:-spin batch} name=${SHAPES_NAME:-shapes} vs=${SHAPES_VS:-before}
+case $vs in before | first) ;; *) echo "shapes.sh: SHAPES_VS must be before or first, not '$vs'" >&2; exit 2 ;; esac
+case $name in '' | *[!a-z0-9-]*) echo "shapes.sh: SHAPES_NAME must be lower-case letters, digits and -" >&2; exit 2 ;; esac
 case $ROUNDS in '' | *[!0-9]* | 0) echo "shapes.sh: SHAPES_ROUNDS must be a positive number" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/bench-lib.sh"
+# The tables know a queue by the name its driver gives itself (a peer's
+# may differ from its binary's: bench-peer-ck is peer-ck_ring).
+names=
 for s in $stages; do
 	[ -x "$bin/bench-$s" ] || { echo "shapes.sh: $bin/bench-$s is missing (make bench-shapes builds it)" >&2; exit 2; }
+	names="$names${names:+ }$("$bin/bench-$s" info | sed -n 's/^# stage: //p')"
 done
 SHAPES="shape-consumer-slow shape-producer-slow shape-both shape-burst"
 # The driver refuses a bad value before any run: checked once, here.
 "$bin/bench-${stages%% *}" info --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --rate "$RATE" \
 	--load "$LOADS" >/dev/null
+[ -n "$WAITS" ] || { echo "shapes.sh: SHAPES_WAITS is empty" >&2; exit 2; }
+for w in $WAITS; do "$bin/bench-${stages%% *}" info --wait "$w" >/dev/null; done
+unset BENCH_WAIT # the policy is given run by run here
 info=$("$bin/bench-${stages%% *}" info)
-bench_start shapes bench-shapes
+bench_start "$name" "bench-$name"
 {
 	bench_header "make bench-shapes ($mode)" "" " (producer+consumer)"
 	echo "# stages: $stages"
 	echo "# rounds: $ROUNDS, the order of the stages rotating; per stage and round: $SHAPES (a warm-up, then one run of >= $MIN_MS ms each, work $WORK_NS ns per item, bursts of $BURST items and gaps of $GAP_NS ns), then latency-load ($LAT_ITEMS items at each of $LOADS of $RATE Mitems/s)"
 	echo "# probe: $PROBE_TRIPS round trips right before and right after every run (probe_ns, probe_after_ns)"
-	echo "# wait: $(field wait)"
-} >"$out/shapes-raw/header.txt"
+	echo "# waits: $WAITS, each queue under each in every round (column wait)"
+} >"$out/$name-raw/header.txt"
 
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -69,17 +84,27 @@ while [ "$r" -le "$ROUNDS" ]; do
 	order=$(bench_rotate "$r" $stages)
 	say "round $r of $ROUNDS: $order"
 	for s in $order; do
-		# shellcheck disable=SC2086 # one workload per word
-		run "$s" $SHAPES --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --min-ms "$MIN_MS" \
-			--runs 1 --round "$r" --quiet
-		run "$s" latency-load --rate "$RATE" --load "$LOADS" --items "$LAT_ITEMS" --runs 1 --round "$r" --quiet
+		for w in $WAITS; do
+			# shellcheck disable=SC2086 # one workload per word
+			run "$s" $SHAPES --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --min-ms "$MIN_MS" \
+				--runs 1 --round "$r" --wait "$w" --quiet
+			run "$s" latency-load --rate "$RATE" --load "$LOADS" --items "$LAT_ITEMS" --runs 1 --round "$r" \
+				--wait "$w" --quiet
+		done
 	done
 	r=$((r + 1))
 done
 
-cat "$out/shapes-raw/header.txt" "$rows" >"$out/shapes.csv"
-awk -F, -v stages="$stages" -v rounds="$ROUNDS" -v caption="$(bench_caption)" -v mode="$mode" \
-	-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/shapes-table.awk" \
-	"$rows" >"$out/shapes.md"
-cat "$out/shapes.md"
-say "done: $out/shapes.csv, $out/shapes.md"
+cat "$out/$name-raw/header.txt" "$rows" >"$out/$name.csv"
+# One table per wait policy, each over that policy's runs only.
+sep=
+for w in $WAITS; do
+	printf '%s' "$sep"
+	sep='
+'
+	awk -F, -v stages="$names" -v rounds="$ROUNDS" -v caption="$(bench_caption)" -v mode="$mode" \
+		-v want_wait="$w" -v vs="$vs" -v target="make bench-$name" \
+		-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/shapes-table.awk" "$rows"
+done >"$out/$name.md"
+cat "$out/$name.md"
+say "done: $out/$name.csv, $out/$name.md"

@@ -7,7 +7,7 @@
 # adapter compiled on its own; -flto on both sides inlines it into the
 # driver. A peer whose package is missing is skipped with a message.
 
-.PHONY: bench-peers bench-peers-build
+.PHONY: bench-peers bench-peers-build bench-shapes-peers
 
 PEERS_DIR  := $(TOP)/common/peers
 # The stages measured beside the peers: stage 5, the subject, and stage 1,
@@ -76,3 +76,14 @@ PEERS_MODE ?= full
 # The wait policies every queue runs under, the default first: empty, every
 # policy the driver knows (`bench-<stage> info`), WAIT=... first.
 PEERS_WAITS ?=
+
+# make bench-shapes-peers: stage 5 and every peer that builds in the load
+# shapes of make bench-shapes (common/bench/shapes.sh), each under the same
+# wait policies, the ratio column to stage 5. SHAPES_MODE and the SHAPES_*
+# knobs as for bench-shapes; writes shapes-peers.csv and shapes-peers.md.
+bench-shapes-peers: deps-bench
+	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-shapes-peers: some peers could not be installed; they are skipped"
+	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
+	@SHAPES_NAME=shapes-peers SHAPES_VS=first sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) \
+		$(BENCH_RESULTS)/latest stage5-waitfree \
+		$$(for p in $(PEER_NAMES); do [ -x $(BENCH_DIR)/bench-peer-$$p ] && printf ' peer-%s' $$p; done)
