@@ -54,11 +54,14 @@ if [ -s "$latest/experiments/experiments.md" ]; then
 	fi
 fi
 
-# The machine line and the first table of progression.md, between the markers.
+# The machine line and the first two tables of progression.md (what each
+# rung buys, then every figure of the main class), between the markers.
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
-awk '/^(Machine|Wait policy): / { print; print ""; next } /^\| stage \|/ { t = 1 } t && !/^\|/ { exit } t' \
-	"$ref/progression.md" >"$table"
+awk '/^(Machine|Wait policy): / { print; print ""; next }
+	/^\| (step|stage) \|/ { t = 1 }
+	t && !/^\|/ { if (++tables == 2) exit; t = 0; print ""; next }
+	t' "$ref/progression.md" >"$table"
 updated=""
 for readme in "$@"; do
 	if ! grep -q "<!-- progression:$machine:begin -->" "$readme" || ! grep -q "<!-- progression:$machine:end -->" "$readme"; then

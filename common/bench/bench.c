@@ -96,7 +96,7 @@ struct options {
 	uint64_t wait_ns;      /* wait policy batch: the longest wait */
 	uint64_t work_ns;      /* load shapes: the work per item, in ns (calibrated()) */
 	uint64_t burst;        /* shape-burst: items back to back */
-	uint64_t gap_ns;       /* shape-burst: the gap after each burst */
+	uint64_t period_ns;    /* shape-burst: a burst starts every period_ns */
 	uint64_t rate;         /* latency-load: the full rate, in Mitems/s */
 	const char *load;      /* latency-load: --load, the fractions of rate, "0.1,0.5,0.9" */
 	double loads[MAX_LOADS];
@@ -117,10 +117,10 @@ static struct options opt = {
         .cap_max_log2 = 20,
         .wait = WAIT_SPIN,
         .wait_items = 256,
-        .wait_ns = 2000,
+        .wait_ns = 5000,
         .work_ns = 30,
         .burst = 32,
-        .gap_ns = 1000,
+        .period_ns = 1000,
         .rate = 10,
         .load = "0.1,0.5,0.9",
 };
@@ -205,7 +205,10 @@ static _Thread_local struct side_counts counts; /* this thread's own: nothing sh
  * slot, it writes (or reads) the very line the other side is on. Waiting
  * for a batch keeps the two sides lines apart, and polling at growing
  * gaps keeps the polls to a few per batch instead of one per item. The
- * price is latency: an item that comes alone waits up to --wait-ns. The
+ * price is latency: an item that comes alone waits up to --wait-ns. Each
+ * batch costs the producer about two line transfers (a probe), so the
+ * consumer's wait must be long beside a probe for that cost to vanish
+ * into the work: 5000 ns is about ten of the far placement's probes. The
  * producer needs no such bound: the items ahead of its own are in the ring
  * whether it waits or not, and room always comes (the consumer waits only
  * on an empty ring, which has room for half of it).
@@ -498,7 +501,7 @@ end:
 
 /*
  * A load shape (the shape-* workloads): work per item on either side, or
- * the producer's items in bursts with a gap between them. The work is
+ * the producer's items in bursts, one burst per period. The work is
  * work(): dependent multiply-adds, each iteration's result the next one's
  * input, so that neither the compiler nor the CPU can overlap two; its
  * length in ns is calibrated once, at start, on the producer's CPU
@@ -507,8 +510,8 @@ end:
 struct shape {
 	uint64_t prod_iters; /* the producer's work per item, in iterations of work() (0: none) */
 	uint64_t cons_iters; /* the consumer's */
-	uint64_t burst;      /* items pushed back to back before each gap */
-	uint64_t gap_ns;     /* the gap after each burst, spent spinning on the clock (0: no gap) */
+	uint64_t burst;      /* items pushed back to back at the start of each period */
+	uint64_t period_ns;  /* from one burst's start to the next's, the rest spent spinning on the clock (0: no bursts) */
 };
 
 /* The shape of the shape-* workload in progress (stream_run runs it); NULL outside one. */
@@ -531,7 +534,11 @@ static inline void spin_until(uint64_t t0, uint64_t ns)
 		spin_pause();
 }
 
-/* The shape's producer: stream_producer's stream, its work before each push, its gap after each burst. */
+/*
+ * The shape's producer: stream_producer's stream, its work before each
+ * push; in bursts, a burst every period_ns (a burst that takes longer than
+ * its period is followed at once by the next: the producer falls behind).
+ */
 static void *shape_producer(void *arg)
 {
 	struct stream *s = arg;
@@ -542,12 +549,15 @@ static void *shape_producer(void *arg)
 	harness_gate_pass(&s->gate);
 	s->prod_start = now_ns();
 	uint64_t deadline = s->prod_start + s->min_ns;
+	uint64_t burst_start = s->prod_start;
 	for (i = 0; i != limit; i++) {
 		if (sh->prod_iters > 0)
 			sink = work(sink + i, sh->prod_iters);
 		push_wait(s->q, i);
-		if (sh->gap_ns > 0 && (i + 1) % sh->burst == 0)
-			spin_until(now_ns(), sh->gap_ns);
+		if (sh->period_ns > 0 && (i + 1) % sh->burst == 0) {
+			spin_until(burst_start, sh->period_ns);
+			burst_start += sh->period_ns;
+		}
 		if ((i & CLOCK_CHECK_MASK) == CLOCK_CHECK_MASK && s->items == 0 && now_ns() >= deadline) {
 			i++;
 			break;
@@ -1097,11 +1107,11 @@ static void emit_calibration(struct harness_row *r, const struct calibration *c)
 
 /*
  * Each run's rows: items/s; the bound the work allows (1e9 / the slow
- * side's work ns, items/s; for a burst, what the gaps allow: burst items
- * per gap); items/s over that bound; and each side's own cost per item
+ * side's work ns, items/s; for bursts, what the periods allow: burst items
+ * per period); items/s over that bound; and each side's own cost per item
  * beyond its work: its own elapsed time (start to its last push or pop)
- * per item, less its work per item (the producer's in a burst: the gap's
- * share, gap / burst). The fast side's cost includes its waiting.
+ * per item, less its work per item (the producer's in bursts: the
+ * period's share, period / burst). The fast side's cost includes its waiting.
  */
 static void emit_shape_run(struct harness_row *r, struct stream_result s, const struct shape *sh, double ns_per_iter)
 {
@@ -1109,8 +1119,8 @@ static void emit_shape_run(struct harness_row *r, struct stream_result s, const 
 	double slow_ns = prod_ns > cons_ns ? prod_ns : cons_ns;
 	double per_item = 1e9 / (double)s.items;
 
-	if (sh->gap_ns > 0)
-		prod_ns = slow_ns = (double)sh->gap_ns / (double)sh->burst;
+	if (sh->period_ns > 0)
+		prod_ns = slow_ns = (double)sh->period_ns / (double)sh->burst;
 	emit(r, "mitems_per_s", mitems(s), "Mitems/s");
 	emit(r, "work_bound_mitems_per_s", 1e3 / slow_ns, "Mitems/s");
 	emit(r, "of_work_bound", mitems(s) * slow_ns / 1e3, "ratio");
@@ -1155,7 +1165,7 @@ static void workload_shape_both(struct harness_row *r)
 
 static void workload_shape_burst(struct harness_row *r)
 {
-	shape_workload(r, (struct shape){.burst = opt.burst, .gap_ns = opt.gap_ns});
+	shape_workload(r, (struct shape){.burst = opt.burst, .period_ns = opt.period_ns});
 }
 
 /* ---- latency under load */
@@ -1338,8 +1348,9 @@ static const struct workload {
          "the same with the producer working: the ring runs empty"},
         {"shape-both", workload_shape_both, "the same with both sides working --work-ns per item"},
         {"shape-burst", workload_shape_burst,
-         "the producer pushes --burst items back to back, then spins\n"
-         "--gap-ns on the clock; no work; the bound is burst / gap"},
+         "the producer pushes --burst items back to back every\n"
+         "--period-ns, spinning on the clock in between; no work; the\n"
+         "bound is burst / period"},
         {"latency-load", workload_latency_load,
          "the producer paced at each --load fraction of --rate, each item\n"
          "stamped when pushed; time in the queue p50 p99 p99.9 max over\n"
@@ -1405,10 +1416,10 @@ static void print_flags(void)
 	       "                     consumer) --wait-ns\n"
 	       "  --wait-items N     batch: items to wait for (default 256, at most half the\n"
 	       "                     capacity)\n"
-	       "  --wait-ns N        batch: the consumer's longest wait in ns (default 2000)\n"
+	       "  --wait-ns N        batch: the consumer's longest wait in ns (default 5000)\n"
 	       "  --work-ns N        load shapes: work per item in ns (default 30)\n"
 	       "  --burst N          shape-burst: items back to back (default 32)\n"
-	       "  --gap-ns N         shape-burst: the gap after each burst (default 1000)\n"
+	       "  --period-ns N      shape-burst: a burst every N ns (default 1000)\n"
 	       "  --rate N           latency-load: the full rate in Mitems/s (default 10)\n"
 	       "  --load LIST        latency-load: fractions of --rate, each in (0, 1],\n"
 	       "                     comma-separated, at most %d (default 0.1,0.5,0.9)\n"
@@ -1453,7 +1464,7 @@ static const struct harness_flag flags[] = {
         {"--wait-ns", &opt.wait_ns, 1, 1000000000, NULL, NULL},
         {"--work-ns", &opt.work_ns, 1, 1000000, NULL, NULL},
         {"--burst", &opt.burst, 1, (uint64_t)1 << 20, NULL, NULL},
-        {"--gap-ns", &opt.gap_ns, 1, 1000000000, NULL, NULL},
+        {"--period-ns", &opt.period_ns, 1, 1000000000, NULL, NULL},
         {"--rate", &opt.rate, 1, 10000, NULL, NULL},
         {"--load", NULL, 0, 0, &opt.load, NULL},
         {"--wait", NULL, 0, 0, &opt.wait_name, NULL},

@@ -133,7 +133,7 @@ bench-stage5-variants: deps-bench
 # interleaved, in each load shape (the consumer slower, the producer slower,
 # both working, bursts) and under paced load; SHAPES_MODE=quick (about 30 s)
 # or full (a few minutes). Knobs from the environment: SHAPES_ROUNDS,
-# SHAPES_WORK_NS, SHAPES_BURST, SHAPES_GAP_NS, SHAPES_RATE, SHAPES_LOADS,
+# SHAPES_WORK_NS, SHAPES_BURST, SHAPES_PERIOD_NS, SHAPES_RATE, SHAPES_LOADS,
 # SHAPES_WAITS (default "spin batch": every run under each).
 SHAPES_MODE ?= full
 bench-shapes:

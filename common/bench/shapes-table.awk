@@ -1,8 +1,8 @@
 # common/bench/shapes-table.awk: shapes-raw/rows.csv (from shapes.sh) into
 # shapes.md. Loaded after csv.awk, stats.awk and placement.awk, with
 # -v stages="NAME..." (ladder order), rounds=N, mode=quick|full and
-# caption=TEXT, want_wait=POLICY (only the runs under that wait policy: the
-# wait column's name before any ":"), vs=before|first (the ratio column:
+# caption=TEXT, capacity=N (the ring's slots, for the title), want_wait=POLICY (only the runs under that wait policy: the
+# wait column's name before any ":"; or a whole label, batch:256/2000), vs=before|first (the ratio column:
 # to the stage before, or to the first queue) and target=TEXT (the make
 # target, for the title). The rows are the driver's, read by column name.
 #
@@ -25,8 +25,14 @@ BEGIN {
 csv_skip() { next }
 # Every run's probes make the classes, whatever its policy (one set of
 # classes for every table of a file); only want_wait's runs are shown.
-{ w = col("wait"); sub(/:.*/, "", w) }
-w != want_wait { if (col("metric") == "mitems_per_s") place_put("other-policies/" col("stage_name") "/" col("workload"), col("value")); next }
+# want_wait is a policy's name (every run under it) or a full label
+# (batch:256/2000: only the runs under those parameters).
+{ w = col("wait"); if (want_wait !~ /:/) sub(/:.*/, "", w) }
+w != want_wait {
+	if (col("metric") == "mitems_per_s" || col("metric") ~ /^load.*_p50_ns$/)
+		place_put("other-policies/" col("stage_name") "/" col("workload") "/" col("metric"), col("value"))
+	next
+}
 col("workload") ~ /^shape-/ && col("run") == 0 { stat_add("cal/" col("metric"), col("value")); next }
 col("workload") ~ /^shape-/ && (col("metric") in shape_metric) {
 	place_put(col("stage_name") "/" col("workload") "/" col("metric"), col("value")); wait = col("wait")
@@ -84,9 +90,9 @@ function class_section(c,    k) {
 function footnote() {
 	print "\nWork: a chain of dependent 64-bit multiply-adds, calibrated by each driver at start on the producer's " \
 	      "CPU (the fastest of 11 timings); the work bound is 1e9 / the slow side's work ns items/s (both: the " \
-	      "same work on each side; a burst: what the gaps allow, burst items per gap). A side's cost per item " \
+	      "same work on each side; bursts: what the periods allow, burst items per period). A side's cost per item " \
 	      "is its own elapsed time (its start to its last push or pop) / items, less its own work per item " \
-	      "(the producer's in a burst: gap / burst): for the slow side, what the queue costs it beyond the " \
+	      "(the producer's in bursts: period / burst): for the slow side, what the queue costs it beyond the " \
 	      "work; for the fast side, mostly its waiting. Latency under load: the producer paced by spinning on " \
 	      "the clock (item i due at start + i / rate), each item stamped with the clock when pushed, the " \
 	      "consumer recording clock - stamp at its pop; nearest-rank percentiles over the run's items less its " \
@@ -97,8 +103,8 @@ function footnote() {
 END {
 	place_decide()
 	printf "# Load shapes, wait policy %s\n\n", want_wait
-	printf "From `%s` (%s, common/bench/shapes.sh): %d interleaved rounds; wait policy %s. %s\n", \
-		target, mode, rounds, wait == "" ? want_wait " (no runs)" : wait, place_summary()
+	printf "From `%s` (%s, common/bench/shapes.sh): %d interleaved rounds; capacity %s; wait policy %s. %s\n", \
+		target, mode, rounds, capacity, wait == "" ? want_wait " (no runs)" : wait, place_summary()
 	printf "\nMachine: %s.\n\nWork calibration: %s ns per iteration (median of the drivers; %s-%s), %s iterations per item = %s ns.\n", \
 		caption, fmt("%.3f", stat_median("cal/work_ns_per_iteration")), fmt("%.3f", stat_min("cal/work_ns_per_iteration")), \
 		fmt("%.3f", stat_max("cal/work_ns_per_iteration")), fmt("%.0f", stat_median("cal/work_iterations")), \

@@ -6,7 +6,7 @@
 #   shape-consumer-slow   the consumer works W ns per item, the producer none: the ring runs full
 #   shape-producer-slow   the producer works W ns per item: the ring runs empty
 #   shape-both            both work W ns per item
-#   shape-burst           the producer pushes B items back to back, then spins G ns; no work
+#   shape-burst           the producer pushes B items back to back every P ns; no work
 #   latency-load          the producer paced at fractions of a rate, each item stamped when
 #                         pushed: its time in the queue, p50 p99 p99.9
 #
@@ -20,14 +20,17 @@
 # rows in OUTDIR/shapes-raw/.
 #
 # Environment: SHAPES_ROUNDS (rounds, instead of the mode's), SHAPES_WORK_NS
-# (W, default 30), SHAPES_BURST (B, 32), SHAPES_GAP_NS (G, 1000),
-# SHAPES_RATE (the full rate, Mitems/s, 10) and SHAPES_LOADS (its fractions,
-# 0.1,0.5,0.9); SHAPES_WAITS, the wait policies every queue runs under in
-# every round (default "spin batch": the plainest loop, and the one that
-# waits for a batch at growing gaps; a table each); SHAPES_NAME, the
-# files' name (shapes: OUTDIR/shapes.csv ...); SHAPES_VS, what the ratio
-# column divides by: "before" (the stage before, for the ladder) or
-# "first" (the first queue given, for stage 5 beside the peers).
+# (W, default 30), SHAPES_BURST (B, 32), SHAPES_PERIOD_NS (P, 1000),
+# SHAPES_RATE (the full rate, Mitems/s; unset: what stage 5, or the last
+# queue given, sustains in latency-load itself, measured before the rounds)
+# and SHAPES_LOADS (its fractions, 0.1,0.5,0.9); SHAPES_WAITS, the wait
+# policies every queue runs under in every round, a table each (default
+# "spin batch": the plainest loop, and the one that waits for a batch at
+# growing gaps; an entry batch:ITEMS/NS is batch with those parameters);
+# SHAPES_NAME, the files' name (shapes: OUTDIR/shapes.csv ...);
+# SHAPES_CAPACITY, the ring's slots in every run (65536); SHAPES_VS, what
+# the ratio column divides by: "before" (the stage before, for the ladder)
+# or "first" (the first queue given, for stage 5 beside the peers).
 # shellcheck disable=SC1091,SC2034,SC2154 # bench-lib.sh, sourced, reads top and info and sets rows
 set -eu
 mode=${1:-quick}
@@ -45,9 +48,10 @@ quick) ROUNDS=6 MIN_MS=20 LAT_ITEMS=20000 PROBE_TRIPS=5000 ;;
 *) echo "shapes.sh: unknown mode '$mode' (full or quick)" >&2; exit 2 ;;
 esac
 ROUNDS=${SHAPES_ROUNDS:-$ROUNDS}
-WORK_NS=${SHAPES_WORK_NS:-30} BURST=${SHAPES_BURST:-32} GAP_NS=${SHAPES_GAP_NS:-1000}
-RATE=${SHAPES_RATE:-10} LOADS=${SHAPES_LOADS:-0.1,0.5,0.9}
+WORK_NS=${SHAPES_WORK_NS:-30} BURST=${SHAPES_BURST:-32} PERIOD_NS=${SHAPES_PERIOD_NS:-1000}
+RATE=${SHAPES_RATE:-} LOADS=${SHAPES_LOADS:-0.1,0.5,0.9}
 WAITS=${SHAPES_WAITS:-spin batch} name=${SHAPES_NAME:-shapes} vs=${SHAPES_VS:-before}
+CAPACITY=${SHAPES_CAPACITY:-65536}
 case $vs in before | first) ;; *) echo "shapes.sh: SHAPES_VS must be before or first, not '$vs'" >&2; exit 2 ;; esac
 case $name in '' | *[!a-z0-9-]*) echo "shapes.sh: SHAPES_NAME must be lower-case letters, digits and -" >&2; exit 2 ;; esac
 case $ROUNDS in '' | *[!0-9]* | 0) echo "shapes.sh: SHAPES_ROUNDS must be a positive number" >&2; exit 2 ;; esac
@@ -63,17 +67,50 @@ for s in $stages; do
 done
 SHAPES="shape-consumer-slow shape-producer-slow shape-both shape-burst"
 # The driver refuses a bad value before any run: checked once, here.
-"$bin/bench-${stages%% *}" info --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --rate "$RATE" \
-	--load "$LOADS" >/dev/null
+"$bin/bench-${stages%% *}" info --work-ns "$WORK_NS" --burst "$BURST" --period-ns "$PERIOD_NS" --rate "${RATE:-1}" \
+	--load "$LOADS" --capacity "$CAPACITY" >/dev/null
 [ -n "$WAITS" ] || { echo "shapes.sh: SHAPES_WAITS is empty" >&2; exit 2; }
-for w in $WAITS; do "$bin/bench-${stages%% *}" info --wait "$w" >/dev/null; done
+# A wait is a policy's name, or batch:ITEMS/NS (the driver's own label):
+# batch with --wait-items ITEMS and --wait-ns NS. wait_flags W prints the
+# driver's flags for W.
+wait_flags() {
+	case $1 in
+	batch:*/*) _i=${1#batch:} && echo "--wait batch --wait-items ${_i%%/*} --wait-ns ${_i#*/}" ;;
+	*) echo "--wait $1" ;;
+	esac
+}
+# shellcheck disable=SC2046 # the flags are meant to split
+for w in $WAITS; do "$bin/bench-${stages%% *}" info $(wait_flags "$w") >/dev/null; done
 unset BENCH_WAIT # the policy is given run by run here
 info=$("$bin/bench-${stages%% *}" info)
 bench_start "$name" "bench-$name"
+
+# The full rate of latency-load: unless SHAPES_RATE gives it, what stage 5
+# (or the last queue) sustains in that workload itself, its producer never
+# waiting on the clock (offered far more than it can take): 3 runs, their
+# median, rounded down to whole Mitems/s. The clock read and the stamp on
+# each side are part of it, so the loads are fractions of a rate the
+# pipeline can reach, not of flat-out throughput.
+if [ -z "$RATE" ]; then
+	pace=stage5-waitfree
+	case " $stages " in *" $pace "*) ;; *) pace=${stages##* } ;; esac
+	cat >"$out/$name-raw/rate.awk" <<'EOF'
+csv_skip() { next }
+col("metric") == "load100_mitems_per_s" { stat_add("r", col("value")) }
+END { r = int(stat_median("r")); print r < 1 ? 1 : r }
+EOF
+	RATE=$("$bin/bench-$pace" latency-load --rate 10000 --load 1 --items "$LAT_ITEMS" --runs 3 --probe-trips 1000 \
+		--capacity "$CAPACITY" --quiet |
+		awk -F, -f "$here/csv.awk" -f "$here/stats.awk" -f "$out/$name-raw/rate.awk")
+	rate_note="what $pace sustains in latency-load at start (median of 3 runs, rounded down)"
+else
+	rate_note="SHAPES_RATE"
+fi
+say "latency-load: the full rate is $RATE Mitems/s ($rate_note)"
 {
 	bench_header "make bench-shapes ($mode)" "" " (producer+consumer)"
 	echo "# stages: $stages"
-	echo "# rounds: $ROUNDS, the order of the stages rotating; per stage and round: $SHAPES (a warm-up, then one run of >= $MIN_MS ms each, work $WORK_NS ns per item, bursts of $BURST items and gaps of $GAP_NS ns), then latency-load ($LAT_ITEMS items at each of $LOADS of $RATE Mitems/s)"
+	echo "# rounds: $ROUNDS, the order of the stages rotating; per stage and round: $SHAPES (a warm-up, then one run of >= $MIN_MS ms each, capacity $CAPACITY, work $WORK_NS ns per item, bursts of $BURST items every $PERIOD_NS ns), then latency-load ($LAT_ITEMS items at each of $LOADS of $RATE Mitems/s: $rate_note)"
 	echo "# probe: $PROBE_TRIPS round trips right before and right after every run (probe_ns, probe_after_ns)"
 	echo "# waits: $WAITS, each queue under each in every round (column wait)"
 } >"$out/$name-raw/header.txt"
@@ -85,11 +122,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 	say "round $r of $ROUNDS: $order"
 	for s in $order; do
 		for w in $WAITS; do
-			# shellcheck disable=SC2086 # one workload per word
-			run "$s" $SHAPES --work-ns "$WORK_NS" --burst "$BURST" --gap-ns "$GAP_NS" --min-ms "$MIN_MS" \
-				--runs 1 --round "$r" --wait "$w" --quiet
-			run "$s" latency-load --rate "$RATE" --load "$LOADS" --items "$LAT_ITEMS" --runs 1 --round "$r" \
-				--wait "$w" --quiet
+			flags=$(wait_flags "$w")
+			# shellcheck disable=SC2086 # one workload per word; the wait's flags split
+			run "$s" $SHAPES --work-ns "$WORK_NS" --burst "$BURST" --period-ns "$PERIOD_NS" --min-ms "$MIN_MS" \
+				--capacity "$CAPACITY" --runs 1 --round "$r" $flags --quiet
+			# shellcheck disable=SC2086 # the wait's flags split
+			run "$s" latency-load --rate "$RATE" --load "$LOADS" --items "$LAT_ITEMS" --capacity "$CAPACITY" \
+				--runs 1 --round "$r" $flags --quiet
 		done
 	done
 	r=$((r + 1))
@@ -103,7 +142,7 @@ for w in $WAITS; do
 	sep='
 '
 	awk -F, -v stages="$names" -v rounds="$ROUNDS" -v caption="$(bench_caption)" -v mode="$mode" \
-		-v want_wait="$w" -v vs="$vs" -v target="make bench-$name" \
+		-v want_wait="$w" -v vs="$vs" -v target="make bench-$name" -v capacity="$CAPACITY" \
 		-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/shapes-table.awk" "$rows"
 done >"$out/$name.md"
 cat "$out/$name.md"

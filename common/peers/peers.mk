@@ -80,10 +80,11 @@ PEERS_WAITS ?=
 # make bench-shapes-peers: stage 5 and every peer that builds in the load
 # shapes of make bench-shapes (common/bench/shapes.sh), each under the same
 # wait policies, the ratio column to stage 5. SHAPES_MODE and the SHAPES_*
-# knobs as for bench-shapes; writes shapes-peers.csv and shapes-peers.md.
+# knobs as for bench-shapes; writes shapes-peers.csv and shapes-peers.md
+# (SHAPES_NAME=... another name, e.g. for SHAPES_CAPACITY=1024).
 bench-shapes-peers: deps-bench
 	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-shapes-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
-	@SHAPES_NAME=shapes-peers SHAPES_VS=first sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) \
+	@SHAPES_NAME=$${SHAPES_NAME:-shapes-peers} SHAPES_VS=first sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) \
 		$(BENCH_RESULTS)/latest stage5-waitfree \
 		$$(for p in $(PEER_NAMES); do [ -x $(BENCH_DIR)/bench-peer-$$p ] && printf ' peer-%s' $$p; done)
