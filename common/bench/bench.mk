@@ -136,6 +136,6 @@ bench-stage5-variants: deps-bench
 # SHAPES_WORK_NS, SHAPES_BURST, SHAPES_PERIOD_NS, SHAPES_RATE, SHAPES_LOADS,
 # SHAPES_WAITS (default "spin batch": every run under each).
 SHAPES_MODE ?= full
-bench-shapes:
+bench-shapes: deps-bench
 	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,$(STAGES))
 	@sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(STAGES)

@@ -1,10 +1,13 @@
 # common/bench/shapes-table.awk: shapes-raw/rows.csv (from shapes.sh) into
 # shapes.md. Loaded after csv.awk, stats.awk and placement.awk, with
-# -v stages="NAME..." (ladder order), rounds=N, mode=quick|full and
-# caption=TEXT, capacity=N (the ring's slots, for the title), want_wait=POLICY (only the runs under that wait policy: the
-# wait column's name before any ":"; or a whole label, batch:256/2000), vs=before|first (the ratio column:
-# to the stage before, or to the first queue) and target=TEXT (the make
-# target, for the title). The rows are the driver's, read by column name.
+# -v stages="NAME..." (ladder order), rounds=N, mode=quick|full,
+# caption=TEXT, capacity=N (the ring's slots, for the title),
+# want_wait=POLICY (only the runs under that wait policy: the wait
+# column's name before any ":"; or a whole label, batch:256/2000),
+# vs=before|first (the ratio column: to the stage before, or to the first
+# queue), target=TEXT (the make target, for the title) and, optionally,
+# dat=FILE (the chart's data: each shape's items/s over its bound per
+# queue, in the main class). The rows are the driver's, read by column name.
 #
 # Every run is filed in the placement class of its two probes
 # (placement.awk); a run that moved is left out. Per class: per load shape
@@ -87,6 +90,20 @@ function class_section(c,    k) {
 	latency_rows(c)
 }
 
+# The chart's data (dat): the class, then a line per shape, each queue's
+# items/s over its bound in class c ("-": no run).
+function chart_data(c,    i, k) {
+	printf "# class %s, wait policy %s: shape, then / work bound per queue:", place_label(c), want_wait > dat
+	for (i = 1; i <= n; i++) printf " %s", st[i] > dat
+	printf "\n" > dat
+	for (k = 1; k <= n_shapes; k++) {
+		printf "%s", shape[k] > dat
+		for (i = 1; i <= n; i++) printf " %s", place_med("%.3f", st[i] "/" shape[k] "/of_work_bound", c) > dat
+		printf "\n" > dat
+	}
+	close(dat)
+}
+
 function footnote() {
 	print "\nWork: a chain of dependent 64-bit multiply-adds, calibrated by each driver at start on the producer's " \
 	      "CPU (the fastest of 11 timings); the work bound is 1e9 / the slow side's work ns items/s (both: the " \
@@ -112,5 +129,6 @@ END {
 	if (place_n == 0) exit
 	place_ordered(place_keys("", st, n, "/shape-consumer-slow/mitems_per_s"))
 	for (k = 1; k <= place_n; k++) class_section(place_order[k])
+	if (dat != "") chart_data(place_order[1])
 	footnote()
 }

@@ -16,8 +16,10 @@
 # between two probes; the table (common/bench/shapes-table.awk) files each
 # run in its placement class (common/bench/placement.awk), leaves out the
 # runs that moved, and compares stages only within one class. Writes
-# OUTDIR/shapes.csv (header, then the rows) and OUTDIR/shapes.md; the raw
-# rows in OUTDIR/shapes-raw/.
+# OUTDIR/shapes.csv (header, then the rows), OUTDIR/shapes.md and the
+# chart OUTDIR/shapes.svg and .png (common/bench/shapes.gp: per policy, the
+# shapes' items/s over their bound in the main class); the raw rows in
+# OUTDIR/shapes-raw/.
 #
 # Environment: SHAPES_ROUNDS (rounds, instead of the mode's), SHAPES_WORK_NS
 # (W, default 30), SHAPES_BURST (B, 32), SHAPES_PERIOD_NS (P, 1000),
@@ -65,6 +67,7 @@ for s in $stages; do
 	[ -x "$bin/bench-$s" ] || { echo "shapes.sh: $bin/bench-$s is missing (make bench-shapes builds it)" >&2; exit 2; }
 	names="$names${names:+ }$("$bin/bench-$s" info | sed -n 's/^# stage: //p')"
 done
+command -v gnuplot >/dev/null || { echo "shapes.sh: gnuplot is missing (make deps)" >&2; exit 2; }
 SHAPES="shape-consumer-slow shape-producer-slow shape-both shape-burst"
 # The driver refuses a bad value before any run: checked once, here.
 "$bin/bench-${stages%% *}" info --work-ns "$WORK_NS" --burst "$BURST" --period-ns "$PERIOD_NS" --rate "${RATE:-1}" \
@@ -136,14 +139,23 @@ done
 
 cat "$out/$name-raw/header.txt" "$rows" >"$out/$name.csv"
 # One table per wait policy, each over that policy's runs only.
-sep=
+# One table per wait policy, each over that policy's runs only, and the
+# chart's data for each (the main class): OUTDIR/NAME-raw/<policy>.dat.
+sep='' files=''
 for w in $WAITS; do
 	printf '%s' "$sep"
 	sep='
 '
+	dat=$(printf '%s' "$w" | tr ':/' '__').dat
+	files="$files${files:+ }$dat"
 	awk -F, -v stages="$names" -v rounds="$ROUNDS" -v caption="$(bench_caption)" -v mode="$mode" \
 		-v want_wait="$w" -v vs="$vs" -v target="make bench-$name" -v capacity="$CAPACITY" \
+		-v dat="$out/$name-raw/$dat" \
 		-f "$here/csv.awk" -f "$here/stats.awk" -f "$here/placement.awk" -f "$here/shapes-table.awk" "$rows"
 done >"$out/$name.md"
 cat "$out/$name.md"
-say "done: $out/$name.csv, $out/$name.md"
+# The chart, named after the files (bench_charts names a chart after its script).
+cp "$here/shapes.gp" "$out/$name-raw/$name.gp"
+bench_charts "$out" "$(bench_caption)" "raw='$out/$name-raw'; files='$files'; waits='$WAITS'; names='$names'" \
+	"$out/$name-raw/$name.gp"
+say "done: $out/$name.csv, $out/$name.md, $out/$name.svg and .png"
