@@ -511,7 +511,7 @@ struct shape {
 	uint64_t prod_iters; /* the producer's work per item, in iterations of work() (0: none) */
 	uint64_t cons_iters; /* the consumer's */
 	uint64_t burst;      /* items pushed back to back at the start of each period */
-	uint64_t period_ns;  /* from one burst's start to the next's, the rest spent spinning on the clock (0: no bursts) */
+	uint64_t period_ns;  /* one burst's start to the next's, spent spinning on the clock (0: no bursts) */
 };
 
 /* The shape of the shape-* workload in progress (stream_run runs it); NULL outside one. */
