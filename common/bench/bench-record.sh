@@ -33,7 +33,7 @@ for f in "$latest"/*; do
 	base=$(basename "$f")
 	case $base in
 	peers*) group=$latest/peers.csv ;;
-	stage5-variants*) group=$latest/${base%.*}.csv ;;
+	stage5-variants* | shapes*) group=$latest/${base%.*}.csv ;;
 	wait*) group=$latest/wait.csv ;;
 	ipc*) group=$latest/ipc.csv ;;
 	*) group="" ;;
