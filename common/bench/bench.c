@@ -1396,10 +1396,7 @@ static void print_workloads(void)
 static void print_flags(void)
 {
 	printf("\n"
-	       "Flags:\n"
-	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
-	       "                     else the first two CPUs available; one CPU: unpinned)\n"
-	       "  --items N          items per run (absent: the workload's default)\n"
+	       "Flags:\n" HARNESS_HELP_CPUS "  --items N          items per run (absent: the workload's default)\n"
 	       "  --capacity N       queue capacity for throughput and latency (default 65536)\n"
 	       "  --runs N           timed runs (default 7)\n"
 	       "  --min-ms N         minimum length of a time-bounded run (default 250)\n"

@@ -259,6 +259,13 @@ static inline void harness_cpus_place(struct harness_cpus *c, bool chosen, const
 	}
 }
 
+/* The --cpus lines of every driver's --help: what harness_choose_cpus does. */
+#define HARNESS_HELP_CPUS                                                                                              \
+	"  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"                             \
+	"                     else two different cores that share the last-level cache,\n"                             \
+	"                     read from sysfs (common/support/topology.h); one CPU:\n"                                 \
+	"                     unpinned)\n"
+
 /*
  * spec "A,B" (--cpus), else the environment's CPUS, else the pair the
  * topology prefers among the CPUs this process may run on (the online

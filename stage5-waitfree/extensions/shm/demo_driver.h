@@ -349,9 +349,7 @@ static void demo_help(void)
 	       "  --items N          items per throughput run (default %llu)\n"
 	       "  --trips N          round trips per latency run (default %llu)\n"
 	       "  --runs N           runs of each (default %llu)\n"
-	       "  --capacity N       slots per ring, a power of two (default %llu)\n"
-	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
-	       "                     else the first two CPUs available; one CPU: unpinned)\n"
+	       "  --capacity N       slots per ring, a power of two (default %llu)\n" HARNESS_HELP_CPUS
 	       "  --unpinned         do not pin either side\n"
 	       "  --probe-trips N    round trips of each probe, before and after each run (default %llu)\n"
 	       "  --round N          label written in the round column (default 0)\n"

@@ -389,9 +389,7 @@ static void print_help(void)
 	       "  --items N          items per throughput run (default %" PRIu64 ")\n"
 	       "  --samples N        wake-up samples per run (default %" PRIu64 ")\n"
 	       "  --gap-us N         microseconds between two wake-up samples, 100..1000000 (default %" PRIu64 ")\n"
-	       "  --idle-ms N        how long the idle consumer waits (default %" PRIu64 ")\n"
-	       "  --cpus A,B         the producer's and the consumer's CPU (default: env CPUS,\n"
-	       "                     else the first two CPUs available; one CPU: unpinned)\n"
+	       "  --idle-ms N        how long the idle consumer waits (default %" PRIu64 ")\n" HARNESS_HELP_CPUS
 	       "  --probe-trips N    round trips of each probe, before and after each run (default %" PRIu64 ")\n"
 	       "  --round N          label written in the round column (default 0)\n"
 	       "  --csv FILE         append rows to FILE (its header first, unless it has one)\n"
