@@ -66,7 +66,7 @@ const char *__asan_default_options(void)
 }
 
 /* The contract's largest capacity (2^59 on a 64-bit machine) and the harness's largest allocation. */
-#define MAX_CAPACITY    ((size_t)PTRDIFF_MAX / sizeof(uint64_t) / 2 + 1)
+#define MAX_CAPACITY    CONTRACT_MAX_CAPACITY                  /* queue.h: 2^59 for 8-byte slots */
 #define UNALLOCATABLE   (((size_t)1 << 41) / sizeof(uint64_t)) /* slots: 2^41 bytes, twice what ASan allows */
 #define MAX_BURST       64
 #define MODEL_MAX_ITEMS ((size_t)1 << 16) /* pushes per input; longer inputs stop there */

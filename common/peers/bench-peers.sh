@@ -55,8 +55,17 @@ unset BENCH_WAIT # the policy is given run by run here
 # The peers, as name:header:package words (PEER_TABLE in peers.mk).
 peer_table=${PEER_TABLE:?bench-peers.sh: PEER_TABLE is unset (make bench-peers sets it)}
 
-# The subject first, then each peer that was built, then the baseline.
-queues=$subject
+# The subject first, then its extensions with the same API (PEERS_EXTRA:
+# bench-<name> each), then each peer that was built, then the baseline.
+queues=$subject extras=''
+for x in ${PEERS_EXTRA:-}; do
+	if [ ! -x "$bin/bench-$x" ] || [ ! -x "$bin/bench-$x-callgrind" ]; then
+		echo "bench-peers.sh: $bin/bench-$x is missing (make bench-peers builds it)" >&2
+		exit 2
+	fi
+	queues="$queues $x"
+	extras="$extras${extras:+ }$("$bin/bench-$x" info | sed -n 's/^# stage: //p')"
+done
 for entry in $peer_table; do
 	p=${entry%%:*}
 	if [ -x "$bin/bench-peer-$p" ]; then
@@ -119,6 +128,7 @@ done
 # ------------------------------------------------------------ results
 cat "$out/peers-raw/header.txt" "$rows" >"$out/peers.csv"
 awk -F, -v dir="$out" -v caption="$(bench_caption)" -v subject="$subject" -v baseline="$baseline" -v waits="$waits" \
+	-v extras="$extras" \
 	-v rounds="$ROUNDS" -v chart="$out/peers-raw/chart-class.txt" \
 	-f "$top/common/bench/csv.awk" -f "$top/common/bench/stats.awk" -f "$top/common/bench/placement.awk" \
 	-f "$here/peers-table.awk" "$rows"

@@ -2,7 +2,7 @@
 # make bench-peers (the driver's CSV, read by column name). Called by
 # bench-peers.sh with -v dir=OUTDIR -v caption=... -v subject=STAGE
 # -v baseline=STAGE -v waits="POLICY..." (the default first) -v rounds=N
-# -v chart=FILE, after common/bench/csv.awk, stats.awk and placement.awk.
+# -v extras="NAME..." (stage 5's extensions, by stage name) -v chart=FILE, after common/bench/csv.awk, stats.awk and placement.awk.
 #
 # Every run of two threads is filed in the placement class of its two
 # probes (placement.awk); a run that moved is left out and counted. Every
@@ -25,7 +25,11 @@ function runs(key, c) { return stat_n(place_sample(key, c)) }
 # Every queue's key PRE/queue/POST, space-separated.
 function each(pre, post) { return place_keys(pre "/", order, nq, post) }
 
-BEGIN { nw = split(waits, wl, " "); dw = wl[1]; nb = split("1 8 32 256", batches, " ") }
+BEGIN {
+	nw = split(waits, wl, " "); dw = wl[1]; nb = split("1 8 32 256", batches, " ")
+	# Stage 5's own extensions measured beside it: in every table, not among the peers it must beat.
+	ne = split(extras, ex, " "); for (k = 1; k <= ne; k++) is_extra[ex[k]] = 1
+}
 csv_skip() { next }
 {
 	q = col("stage_name"); w = col("wait"); sub(/:.*/, "", w)
@@ -124,7 +128,7 @@ function targets_table(md,    k, c, i, q, cap) {
 		c = place_order[k]
 		for (i = 1; i <= nq; i++) {
 			q = order[i]
-			if (q == s5) continue
+			if (q == s5 || (q in is_extra)) continue
 			for (cap = 65536; cap >= 1024; cap /= 64)
 				target_row(md, "stage 5 / " q " throughput, capacity " cap ", >= 1", c, tp_ratio(c, dw, q, cap), 1, 0)
 			target_row(md, "stage 5 / " q " RTT p50, <= 1", c, rtt_ratio(c, dw, q), 1, 1)

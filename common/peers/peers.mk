@@ -13,6 +13,9 @@ PEERS_DIR  := $(TOP)/common/peers
 # The stages measured beside the peers: stage 5, the subject, and stage 1,
 # the origin's queue, for scale.
 PEERS_STAGES := stage5-waitfree stage1-mutex
+# Stage 5's extensions with the stages' API, measured beside it: each
+# fragment makes bench-<name> (stage5-waitfree/extensions/<name>/).
+PEERS_EXTRA := slot
 # peer:header:package (Debian), in the order of every table; bench-peers.sh
 # gets this list too. The header tells whether the package is installed.
 # libdpdk-dev holds DPDK's headers and libraries (dpdk-dev pulls it in, with
@@ -54,7 +57,8 @@ $(foreach p,$(PEER_NAMES),$(eval $(call peer_binary,$(BENCH_DIR)/bench-peer-$p,$
 $(foreach p,$(PEER_NAMES),$(eval $(call peer_binary,$(BENCH_DIR)/bench-peer-$p-callgrind,$p,$$(BENCH_CG_OPT))))
 
 # Run after the install (a make of its own), so the headers are looked for then.
-bench-peers-build: $(addprefix $(BENCH_DIR)/bench-,$(PEERS_STAGES) $(addsuffix -callgrind,$(PEERS_STAGES)))
+bench-peers-build: $(addprefix $(BENCH_DIR)/bench-,$(PEERS_STAGES) $(addsuffix -callgrind,$(PEERS_STAGES))) \
+	$(addprefix bench-,$(PEERS_EXTRA))
 	@for entry in $(PEER_TABLE); do \
 		p=$${entry%%:*}; rest=$${entry#*:}; header=$${rest%%:*}; package=$${rest#*:}; \
 		if [ -f "$$header" ]; then \
@@ -70,7 +74,7 @@ bench-peers-build: $(addprefix $(BENCH_DIR)/bench-,$(PEERS_STAGES) $(addsuffix -
 bench-peers: deps-bench
 	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
-	@PEER_TABLE="$(PEER_TABLE)" PEERS_WAITS="$(PEERS_WAITS)" \
+	@PEER_TABLE="$(PEER_TABLE)" PEERS_WAITS="$(PEERS_WAITS)" PEERS_EXTRA="$(PEERS_EXTRA)" \
 		sh $(PEERS_DIR)/bench-peers.sh $(PEERS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest $(PEERS_STAGES)
 PEERS_MODE ?= full
 # The wait policies every queue runs under, the default first: empty, every
@@ -86,5 +90,5 @@ bench-shapes-peers: deps-bench
 	@sh $(TOP)/common/support/deps.sh $(PEERS_PKGS) || echo "bench-shapes-peers: some peers could not be installed; they are skipped"
 	@$(MAKE) --no-print-directory CC=$(PEER_CC) bench-peers-build
 	@SHAPES_NAME=$${SHAPES_NAME:-shapes-peers} SHAPES_VS=first sh $(BENCH_SRC)/shapes.sh $(SHAPES_MODE) $(BENCH_DIR) \
-		$(BENCH_RESULTS)/latest stage5-waitfree \
+		$(BENCH_RESULTS)/latest stage5-waitfree $(PEERS_EXTRA) \
 		$$(for p in $(PEER_NAMES); do [ -x $(BENCH_DIR)/bench-peer-$$p ] && printf ' peer-%s' $$p; done)

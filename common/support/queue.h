@@ -13,7 +13,22 @@
 #ifndef QUEUE_H
 #define QUEUE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "spsc.h"
+
+/*
+ * The contract's largest capacity for this queue: the largest power of two
+ * whose byte size fits in ptrdiff_t. A queue whose slot holds more than
+ * the item (the slot-signalled ring) says how much with SPSC_SLOT_BYTES
+ * (common/CONTRACT.md). The tools check the header against this; the
+ * header's own SPSC_MAX_CAPACITY is not trusted for it.
+ */
+#ifndef SPSC_SLOT_BYTES
+#define SPSC_SLOT_BYTES sizeof(uint64_t)
+#endif
+#define CONTRACT_MAX_CAPACITY ((size_t)PTRDIFF_MAX / SPSC_SLOT_BYTES / 2 + 1)
 
 #if defined(__has_include)
 #if __has_include("extensions/bulk/spsc_bulk.h")

@@ -15,7 +15,7 @@
 #include "test_support.h"
 
 /* The largest capacity the contract accepts: 2^59 on a 64-bit machine. */
-#define MAX_CAPACITY ((size_t)PTRDIFF_MAX / sizeof(uint64_t) / 2 + 1)
+#define MAX_CAPACITY CONTRACT_MAX_CAPACITY /* queue.h */
 
 static bool bounded(const spsc_queue *q)
 {

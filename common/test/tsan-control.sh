@@ -32,14 +32,20 @@ if [ "$race" = bad ] || [ $# -lt 2 ] || [ ! -f "$1" ]; then
 fi
 header=$1
 shift
-name=$(basename "$(dirname "$header")")
+# The variant's folder: the header's own, or, for an extension's header
+# (<variant>/extensions/<name>/x.h), the variant's above it.
+case $header in
+*/extensions/*) name=$(basename "${header%%/extensions/*}") ;;
+*) name=$(basename "$(dirname "$header")") ;;
+esac
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 "$@" >"$log" 2>&1
 
-# The header's two lines where the race must be: the slot write in push, the slot read in pop.
-write=$(grep -n 'q->slots\[tail & q->mask\] = item;' "$header" | cut -d: -f1)
-read=$(grep -n '\*item = q->slots\[head & q->mask\];' "$header" | cut -d: -f1)
+# The header's two lines where the race must be: the slot write in push, the
+# slot read in pop (a slot of the slot-signalled ring holds .item beside its seq).
+write=$(grep -En 'q->slots\[tail & q->mask\](\.item)? = item;' "$header" | cut -d: -f1)
+read=$(grep -En '\*item = q->slots\[head & q->mask\](\.item)?;' "$header" | cut -d: -f1)
 case "$write $read" in
 *[!0-9\ ]* | " "* | *" ") echo "== tsan control $name: cannot find the one slot write and the one slot read in $header" >&2; exit 1 ;;
 esac
@@ -53,14 +59,14 @@ fi
 # Each report as "KIND FUNCTION:LINE, previous KIND FUNCTION:LINE", from its
 # two access lines ("Write of size 8 at ... by thread T1:", "Previous read
 # of size 8 ...") and the top frame under each.
-found=$(awk '
+found=$(awk -v file="$(basename "$header")" '
 	/WARNING: ThreadSanitizer: data race/ { inrace = 1; sig = ""; access = ""; next }
 	inrace && /^ +(Previous )?([Aa]tomic )?([Rr]ead|[Ww]rite) of size [0-9]+ at / {
 		access = $0; sub(/ of size.*/, "", access); sub(/^ +/, "", access)
 		access = tolower(access); sub(/^previous /, "", access); next
 	}
 	inrace && access != "" && /^ +#0 / {
-		pos = $3; sub(/.*spsc\.h:/, "", pos); sub(/[^0-9].*/, "", pos)
+		pos = $3; k = index(pos, file ":"); pos = k ? substr(pos, k + length(file) + 1) : ""; sub(/[^0-9].*/, "", pos)
 		sig = sig (sig == "" ? "" : ", previous ") access " " $2 ":" pos; access = ""
 	}
 	# TSan may have lost the access'"'"'s stack: then the pair is unknown.
