@@ -172,23 +172,23 @@ ARM64_PKGS    := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 ARM64_CFLAGS  := -O2 -g $(WARN) -DSPSC_TESTING -pthread -static
 ARM64_STRESS_ITEMS ?= 1000000
 ARM64_DIR     := $(BUILD)/arm64
-ARM64_SRCS = $(call TEST_SRCS,$1) $(TEST_DIR)/plain/runner.c
 
 .PHONY: test-arm64 $(addprefix test-arm64-,$(STAGES))
+# $(call arm64_rules,name,queue folder,contract suite sources): test-arm64-<name>.
 define arm64_rules
-$(ARM64_DIR)/contract-$1: $(call ARM64_SRCS,$1) $(call TEST_HDRS,$(TOP)/$1) $(wildcard $(TEST_DIR)/plain/*/*.h)
+$(ARM64_DIR)/contract-$1: $3 $(TEST_DIR)/plain/runner.c $(call TEST_HDRS,$2) $(wildcard $(TEST_DIR)/plain/*/*.h)
 	@mkdir -p $$(@D)
-	$(ARM64_CC) $(ARM64_CFLAGS) -DSTRESS_ITEMS=$$(ARM64_STRESS_ITEMS) -I$(TEST_DIR)/plain -I$(TOP)/$1 $(COMMON_INC) \
-		-o $$@ $(call ARM64_SRCS,$1) $$(ALLOC_WRAP)
-$(ARM64_DIR)/stress-$1: $(TSAN_SRCS) $(call TEST_HDRS,$(TOP)/$1)
+	$(ARM64_CC) $(ARM64_CFLAGS) -DSTRESS_ITEMS=$$(ARM64_STRESS_ITEMS) -I$(TEST_DIR)/plain -I$2 $(COMMON_INC) \
+		-o $$@ $3 $(TEST_DIR)/plain/runner.c $$(ALLOC_WRAP)
+$(ARM64_DIR)/stress-$1: $(TSAN_SRCS) $(call TEST_HDRS,$2)
 	@mkdir -p $$(@D)
-	$(ARM64_CC) $(ARM64_CFLAGS) -DSTRESS_ITEMS=$$(ARM64_STRESS_ITEMS) -I$(TOP)/$1 $(COMMON_INC) -o $$@ $(TSAN_SRCS)
+	$(ARM64_CC) $(ARM64_CFLAGS) -DSTRESS_ITEMS=$$(ARM64_STRESS_ITEMS) -I$2 $(COMMON_INC) -o $$@ $(TSAN_SRCS)
 test-arm64-$1: $(ARM64_DIR)/contract-$1 $(ARM64_DIR)/stress-$1
 	@echo "== $1 on AArch64 (qemu-aarch64): $$$$(file -b $$< | cut -d, -f1-2)"
 	@$(ARM64_RUN) $(ARM64_DIR)/contract-$1
 	@$(ARM64_RUN) $(ARM64_DIR)/stress-$1 | tail -n 1
 endef
-$(foreach s,$(STAGES),$(eval $(call arm64_rules,$s)))
+$(foreach s,$(STAGES),$(eval $(call arm64_rules,$s,$(TOP)/$s,$(call TEST_SRCS,$s))))
 
 $(eval $(call deps_for,arm64,$(ARM64_PKGS) file))
 test-arm64: deps-arm64

@@ -10,6 +10,7 @@
 #   make fuzz-slot      differential fuzzing against the model, FUZZ_SECONDS
 #   make soak-slot      the soak, SOAK_SECONDS
 #   make bench-slot     the driver built against it: build/bench/bench-slot
+#   make test-arm64-slot  the contract suite and the stress runner for AArch64, under qemu
 # `make check` runs check-slot: all of the above, the fuzzer and the soak
 # for make check's seconds.
 #
@@ -19,7 +20,7 @@
 # build/slot/queue/, whose spsc.h includes spsc_slot.h. Likewise for the
 # negative control's patched copy.
 
-.PHONY: check-slot test-slot contract-slot tsan-slot tsan-control-slot asan-slot fuzz-slot soak-slot bench-slot
+.PHONY: test-arm64-slot check-slot test-slot contract-slot tsan-slot tsan-control-slot asan-slot fuzz-slot soak-slot bench-slot
 
 SLOT_SRC   := $(TOP)/stage5-waitfree/extensions/slot
 SLOT_BUILD := $(BUILD)/slot
@@ -36,8 +37,8 @@ slot_race_slot-relaxed-free    := head
 SLOT_TEST_SRCS := $(addprefix $(TEST_DIR)/,test_contract.c stress.c) $(TOP)/common/support/test_alloc.c
 
 CHECK_PARTS += check-slot
-check-slot: deps-test deps-abuse
-	@$(MAKE) --no-print-directory test-slot
+check-slot: deps-test deps-abuse deps-arm64
+	@$(MAKE) --no-print-directory test-slot test-arm64-slot
 	@$(MAKE) --no-print-directory fuzz-slot soak-slot FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) SOAK_SECONDS=$(CHECK_SOAK_SECONDS)
 
 # The generated folders: an spsc.h that includes the real header.
@@ -64,6 +65,8 @@ $(eval $(call test_binary,$(SLOT_BUILD)/asan,$(SLOT_QUEUE),$(SLOT_TEST_SRCS),$$(
 $(eval $(call test_binary,$(SLOT_BUILD)/tsan,$(SLOT_QUEUE),$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),))
 $(eval $(call fuzz_binary,$(SLOT_BUILD)/fuzz/slot,$(SLOT_QUEUE)))
 $(eval $(call soak_binary,$(SLOT_BUILD)/soak,$(SLOT_QUEUE),))
+$(eval $(call arm64_rules,slot,$(SLOT_QUEUE),$(SLOT_TEST_SRCS)))
+$(ARM64_DIR)/contract-slot $(ARM64_DIR)/stress-slot: $(SLOT_QUEUE)/spsc.h $(SLOT_SRC)/spsc_slot.h
 $(SLOT_BUILD)/test $(SLOT_BUILD)/asan $(SLOT_BUILD)/tsan $(SLOT_BUILD)/fuzz/slot $(SLOT_BUILD)/soak: $(SLOT_QUEUE)/spsc.h $(SLOT_SRC)/spsc_slot.h
 
 test-slot: contract-slot tsan-slot tsan-control-slot asan-slot
