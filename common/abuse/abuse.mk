@@ -75,11 +75,13 @@ $1: $(SOAK_DEPS) $2/spsc.h $(call stage_headers,$2)
 	$$(CC) $$(TEST_CFLAGS) $3 -I$2 $(COMMON_INC) -o $$@ $(ABUSE_SRC)/soak.c
 endef
 
-# Per stage: fuzz-, soak-, soak-tsan- and memcheck-<stage>.
+# $(call abuse_rules,name,queue folder): fuzz-, soak-, soak-tsan- and
+# memcheck-<name> (the last over test.mk's build/test/<name>). Per stage,
+# and for an extension that has the stages' API (slot/).
 define abuse_rules
-$(call fuzz_binary,$(ABUSE)/fuzz/$1,$(TOP)/$1)
-$(call soak_binary,$(ABUSE)/soak/$1,$(TOP)/$1,)
-$(call soak_binary,$(ABUSE)/soak-tsan/$1,$(TOP)/$1,$$(TSAN_FLAGS))
+$(call fuzz_binary,$(ABUSE)/fuzz/$1,$2)
+$(call soak_binary,$(ABUSE)/soak/$1,$2,)
+$(call soak_binary,$(ABUSE)/soak-tsan/$1,$2,$$(TSAN_FLAGS))
 
 fuzz-$1: $(ABUSE)/fuzz/$1
 	@echo "== $1: differential fuzzing against the model, $$(FUZZ_SECONDS) s"
@@ -94,7 +96,7 @@ memcheck-$1: $(BUILD)/test/$1
 	@echo "== $1: valgrind memcheck over the single-thread tests"
 	@sh $(ABUSE_SRC)/memcheck-run.sh clean $(ABUSE)/memcheck/$1 $$< --filter='!(stress/*)' --jobs=$$(MEMCHECK_JOBS)
 endef
-$(foreach s,$(STAGES),$(eval $(call abuse_rules,$s)))
+$(foreach s,$(STAGES),$(eval $(call abuse_rules,$s,$(TOP)/$s)))
 
 # Sequential, one stage after the other: each wants both cores. Packages first.
 fuzz: deps-abuse

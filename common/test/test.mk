@@ -60,11 +60,13 @@ $1: $3 $(call TEST_HDRS,$2)
 endef
 CRIT_LINK = $$(CRIT_CFLAGS) $$(ALLOC_WRAP) $$(CRIT_LIBS)
 
-# Per stage: the binaries, and contract-, tsan-, asan- and test-<stage>.
+# $(call stage_rules,name,queue folder,contract suite sources): the
+# binaries, and contract-, tsan-, asan- and test-<name>. Per stage, and for
+# an extension that has the stages' API (slot/).
 define stage_rules
-$(call test_binary,$(BUILD)/test/$1,$(TOP)/$1,$(call TEST_SRCS,$1),,$$(STRESS_ITEMS),$(CRIT_LINK))
-$(call test_binary,$(BUILD)/asan/$1,$(TOP)/$1,$(call TEST_SRCS,$1),$$(ASAN_FLAGS),$$(ASAN_STRESS_ITEMS),$(CRIT_LINK))
-$(call test_binary,$(BUILD)/tsan/$1,$(TOP)/$1,$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),)
+$(call test_binary,$(BUILD)/test/$1,$2,$3,,$$(STRESS_ITEMS),$(CRIT_LINK))
+$(call test_binary,$(BUILD)/asan/$1,$2,$3,$$(ASAN_FLAGS),$$(ASAN_STRESS_ITEMS),$(CRIT_LINK))
+$(call test_binary,$(BUILD)/tsan/$1,$2,$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),)
 
 contract-$1: $(BUILD)/test/$1
 	@echo "== $1: contract and stage tests (-O2 -g, $$(STRESS_ITEMS) items per stress test)"
@@ -77,7 +79,7 @@ asan-$1: $(BUILD)/asan/$1
 	@$$(SANITIZED) clean $$< $$(ASAN_ARGS)
 test-$1: contract-$1 tsan-$1 asan-$1
 endef
-$(foreach s,$(STAGES),$(eval $(call stage_rules,$s)))
+$(foreach s,$(STAGES),$(eval $(call stage_rules,$s,$(TOP)/$s,$(call TEST_SRCS,$s))))
 
 # Negative controls: a sanitizer check that cannot fail proves nothing.
 # TSan (make test: the student's tier, they need only the compiler and
@@ -100,19 +102,24 @@ tsan_race_relaxed-head-store := head
 TSAN_CONTROL_ITEMS ?= 100000
 # stage/name for each variant that exists.
 TSAN_CONTROL_PAIRS := $(foreach s,$(STAGES),$(foreach c,$(TSAN_CONTROLS),$(if $(wildcard $(VARIANTS_SRC)/$s/$c.patch),$s/$c)))
-tsan_control_bin = $(BUILD)/tsan/variants/$1-$2
-TSAN_CONTROL_BINS := $(foreach p,$(TSAN_CONTROL_PAIRS),$(call tsan_control_bin,$(patsubst %/,%,$(dir $p)),$(notdir $p)))
-# $(call tsan_control_rules,stage,name): the binary and tsan-control-<stage>-<name>.
+tsan_control_bin = $(BUILD)/tsan/variants/$1
+TSAN_CONTROL_BINS := $(foreach p,$(TSAN_CONTROL_PAIRS),$(call tsan_control_bin,$(subst /,-,$p)))
+# $(call tsan_control_rules,name,queue folder,header,race): the stress
+# runner under TSan over the folder, and tsan-control-<name>, which passes
+# when TSan reports that race (tail or head) on the header's slot lines and
+# no other.
 define tsan_control_rules
-$(call tsan_control_bin,$1,$2): $(call variant_dir,$1,$2)/spsc.h
-$(call test_binary,$(call tsan_control_bin,$1,$2),$(call variant_dir,$1,$2),$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),)
-.PHONY: tsan-control-$1-$2
-tsan-control-$1-$2: $(call tsan_control_bin,$1,$2)
-	@sh $(TEST_DIR)/tsan-control.sh --race $(tsan_race_$2) $(call variant_dir,$1,$2)/spsc.h $$< $$(TSAN_CONTROL_ITEMS)
+$(call tsan_control_bin,$1): $2/spsc.h
+$(call test_binary,$(call tsan_control_bin,$1),$2,$(TSAN_SRCS),$$(TSAN_FLAGS),$$(TSAN_STRESS_ITEMS),)
+.PHONY: tsan-control-$1
+tsan-control-$1: $(call tsan_control_bin,$1)
+	@sh $(TEST_DIR)/tsan-control.sh --race $4 $3 $$< $$(TSAN_CONTROL_ITEMS)
 endef
-$(foreach p,$(TSAN_CONTROL_PAIRS),$(eval $(call tsan_control_rules,$(patsubst %/,%,$(dir $p)),$(notdir $p))))
+# stage/name -> tsan-control-<stage>-<name>, over the variant's folder.
+tsan_stage_control = $(call tsan_control_rules,$(subst /,-,$1),$(call variant_dir,$(patsubst %/,%,$(dir $1)),$(notdir $1)),$(call variant_dir,$(patsubst %/,%,$(dir $1)),$(notdir $1))/spsc.h,$(tsan_race_$(notdir $1)))
+$(foreach p,$(TSAN_CONTROL_PAIRS),$(eval $(call tsan_stage_control,$p)))
 # demo-race shows stage 3's broken publish.
-BROKEN := $(call tsan_control_bin,stage3-atomics,broken-publish)
+BROKEN := $(call tsan_control_bin,stage3-atomics-broken-publish)
 # ASan/UBSan: a leak, an overflow and a signed overflow, in the same harness.
 ASAN_CONTROL := $(BUILD)/asan/control
 $(ASAN_CONTROL): $(TEST_DIR)/asan_control.c $(TEST_DIR)/test.mk
