@@ -37,15 +37,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/bench-lib.sh"
 
-# Sizes. Full: about 3.5 minutes on a quiet 2-vCPU VM (6 on one shared
-# with other jobs), most of it the 60 interleaved rounds (per stage and
-# round, about half a second: seed-st, seed-mt, 2 throughput runs of 100 ms
-# after a warm-up, a latency run of 50k round trips). That is 120
+# Sizes. Full: about 5 minutes on a quiet 2-vCPU VM (4 min 43 s on the
+# AMD reference), most of it the 60 interleaved rounds (per stage and
+# round, under a second: seed-st, seed-mt, 2 throughput runs of 100 ms
+# after a warm-up, a latency run of 50k round trips, a consumer-slower run
+# of 50 ms after a warm-up). That is 120
 # throughput and 60 latency runs per stage, where 30 rounds of one 250 ms
 # run and 3 latency rounds gave 30 and 3: a class the machine is in 7% of
-# the time still gets about 8 and 4 of
-# each stage. A probe of 20k round trips takes 2-10 ms. Quick: seconds; it
-# proves the pipeline, not the speeds.
+# the time still gets about 8 and 4 of each stage. A probe of 20k round
+# trips takes 2-10 ms. Quick: seconds; it proves the pipeline, not the
+# speeds.
 case $mode in
 full)
 	ROUNDS=60 RUNS=2 MIN_MS=100 SEED_ITEMS=1000000 SEED_MT_ITEMS=100000
@@ -60,10 +61,10 @@ quick)
 	exit 2 ;;
 esac
 ROUNDS=${BENCH_ROUNDS:-$ROUNDS}
+RUNS=${BENCH_RUNS:-$RUNS}
 # The consumer-slower lens of the table "what each rung buys": this much
 # work per item on the consumer (the driver's shape-consumer-slow).
 WORK_NS=30
-RUNS=${BENCH_RUNS:-$RUNS}
 for value in "$ROUNDS" "$RUNS"; do
 	case $value in '' | *[!0-9]* | 0) echo "bench-all.sh: BENCH_ROUNDS and BENCH_RUNS must be positive numbers, not '$value'" >&2; exit 2 ;; esac
 done

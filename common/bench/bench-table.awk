@@ -15,10 +15,10 @@
 # threads is a median over the runs of one class, and a speedup is the
 # median of per-pair ratios (both stages' runs in the same round and the
 # same class), never a ratio of medians and never across classes. The
-# first table is the main class's (the one where the stage with the
+# first table is what each step buys in every class (flat out, the round
+# trip, the consumer slower: work_ns of work per item on the consumer);
+# then the main class's figures (the class where the stage with the
 # fewest throughput runs has the most), with the one-thread figures,
-# after a table of what each step buys in every class (flat out, round
-# trip, the consumer slower: work_ns of work per item on the consumer),
 # which have no class; then a section per class; then the ratios. The
 # plot data are the main class's: `chart` receives the class and runs for
 # the charts' titles, `cdf_runs` the stage and round of each of its
@@ -108,10 +108,11 @@ function class_section(md, c,    i, s, range, lo_hi) {
 # What step i (stage i over stage i-1) buys in class c through one lens:
 # the median of per-pair ratios of key pre/stage, a over b; lower_better
 # turns it round (a round trip). "1.23 (n)", "-" without a pair.
-function buys(i, pre, lower_better, c,    k) {
+function buys(i, pre, lower_better, c,    k, m, b) {
 	k = lower_better ? place_ratio(pre st[i - 1], pre st[i], c) : place_ratio(pre st[i], pre st[i - 1], c)
-	return stat_n(k) ? sprintf("%s%.2f (%d)%s", stat_median(k) >= 1.10 ? "**" : "", stat_median(k), stat_n(k), \
-		stat_median(k) >= 1.10 ? "**" : "") : "-"
+	if (!stat_n(k)) return "-"
+	m = stat_median(k); b = m >= 1.10 ? "**" : ""
+	return sprintf("%s%.2f (%d)%s", b, m, stat_n(k), b)
 }
 
 # The table the progression leads with: every step, in every class, through each lens.

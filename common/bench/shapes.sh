@@ -97,14 +97,11 @@ bench_start "$name" "bench-$name"
 if [ -z "$RATE" ]; then
 	pace=stage5-waitfree
 	case " $stages " in *" $pace "*) ;; *) pace=${stages##* } ;; esac
-	cat >"$out/$name-raw/rate.awk" <<'EOF'
-csv_skip() { next }
-col("metric") == "load100_mitems_per_s" { stat_add("r", col("value")) }
-END { r = int(stat_median("r")); print r < 1 ? 1 : r }
-EOF
 	RATE=$("$bin/bench-$pace" latency-load --rate 10000 --load 1 --items "$LAT_ITEMS" --runs 3 --probe-trips 1000 \
 		--capacity "$CAPACITY" --quiet |
-		awk -F, -f "$here/csv.awk" -f "$here/stats.awk" -f "$out/$name-raw/rate.awk")
+		awk -F, -v metric=load100_mitems_per_s -f "$here/csv.awk" -f "$here/stats.awk" -f "$here/median.awk")
+	RATE=${RATE%%.*}
+	case $RATE in '' | 0) RATE=1 ;; esac
 	rate_note="what $pace sustains in latency-load at start (median of 3 runs, rounded down)"
 else
 	rate_note="SHAPES_RATE"
@@ -138,7 +135,6 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 
 cat "$out/$name-raw/header.txt" "$rows" >"$out/$name.csv"
-# One table per wait policy, each over that policy's runs only.
 # One table per wait policy, each over that policy's runs only, and the
 # chart's data for each (the main class): OUTDIR/NAME-raw/<policy>.dat.
 sep='' files=''
