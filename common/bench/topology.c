@@ -11,8 +11,8 @@
  *     two cores sharing the last-level cache, two caches apart);
  *   - on a small VM the one pair differs from itself: the hypervisor moves
  *     the vCPUs, and the probe jumps between clusters within a tenth of a
- *     second (on a 2-vCPU AMD EPYC guest 37-57, 90-150 and 405-869 ns:
- *     notes/results/reference/amd-26-2-2cpu/shapes.md).
+ *     second (on a 2-vCPU AMD EPYC guest 37-60, 89-198 and 335-1502 ns:
+ *     notes/results/reference/amd-26-2-2cpu/peers.md).
  * So the pairs are sampled in rounds: round r starts --interval-ms after
  * round r-1 started (as soon as it ends when it took longer), every pair
  * once per round, and each sample keeps its time.
