@@ -107,3 +107,5 @@ include $(TOP)/common/test/topology.mk
 include $(TOP)/stage5-waitfree/extensions/shm/shm.mk
 include $(TOP)/stage5-waitfree/extensions/wait/wait.mk
 include $(TOP)/stage5-waitfree/extensions/slot/slot.mk
+include $(TOP)/stage5-waitfree/extensions/claim/claim.mk
+include $(TOP)/stage5-waitfree/extensions/elem/elem.mk

@@ -15,7 +15,7 @@ PEERS_DIR  := $(TOP)/common/peers
 PEERS_STAGES := stage5-waitfree stage1-mutex
 # Stage 5's extensions with the stages' API, measured beside it: each
 # fragment makes bench-<name> (stage5-waitfree/extensions/<name>/).
-PEERS_EXTRA := slot
+PEERS_EXTRA := slot claim
 # peer:header:package (Debian), in the order of every table; bench-peers.sh
 # gets this list too. The header tells whether the package is installed.
 # libdpdk-dev holds DPDK's headers and libraries (dpdk-dev pulls it in, with

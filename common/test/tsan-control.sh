@@ -14,8 +14,10 @@
 #                producer's write of the slot in spsc_try_push races the
 #                consumer's earlier read of it in spsc_try_pop.
 # "Earlier" is TSan's "Previous" access: the report comes at the later one.
-# Any other race (another pair, the other order, an atomic access, a frame
-# outside push and pop), or none, fails the control.
+# A race is told by its two accesses' lines in HEADER (TSan's top frame of
+# each), which name the functions too. Any other race (another pair, the
+# other order, an atomic access, a frame outside those two lines), or none,
+# fails the control.
 set -u
 race="tail"
 if [ "${1:-}" = --race ]; then
@@ -43,17 +45,19 @@ trap 'rm -f "$log"' EXIT
 "$@" >"$log" 2>&1
 
 # The header's two lines where the race must be: the slot write in push, the
-# slot read in pop (a slot of the slot-signalled ring holds .item beside its seq).
-write=$(grep -En 'q->slots\[tail & q->mask\](\.item)? = item;' "$header" | cut -d: -f1)
-read=$(grep -En '\*item = q->slots\[head & q->mask\](\.item)?;' "$header" | cut -d: -f1)
+# slot read in pop (a slot of the slot-signalled ring holds .item beside its
+# seq). A header whose slot accesses read otherwise marks each with a comment
+# that begins "the slot write" or "the slot read" (elem/, claim/).
+write=$(grep -En 'q->slots\[tail & q->mask\](\.item)? = item;|/\* the slot write' "$header" | cut -d: -f1)
+read=$(grep -En '\*item = q->slots\[head & q->mask\](\.item)?;|/\* the slot read' "$header" | cut -d: -f1)
 case "$write $read" in
 *[!0-9\ ]* | " "* | *" ") echo "== tsan control $name: cannot find the one slot write and the one slot read in $header" >&2; exit 1 ;;
 esac
 if [ "$race" = tail ]; then
-	want="read spsc_try_pop:$read, previous write spsc_try_push:$write"
+	want="read :$read, previous write :$write"
 	says="the consumer's read of a slot (line $read) against the producer's earlier write of it (line $write)"
 else
-	want="write spsc_try_push:$write, previous read spsc_try_pop:$read"
+	want="write :$write, previous read :$read"
 	says="the producer's write of a slot (line $write) against the consumer's earlier read of it (line $read)"
 fi
 # Each report as "KIND FUNCTION:LINE, previous KIND FUNCTION:LINE", from its
@@ -67,7 +71,7 @@ found=$(awk -v file="$(basename "$header")" '
 	}
 	inrace && access != "" && /^ +#0 / {
 		pos = $3; k = index(pos, file ":"); pos = k ? substr(pos, k + length(file) + 1) : ""; sub(/[^0-9].*/, "", pos)
-		sig = sig (sig == "" ? "" : ", previous ") access " " $2 ":" pos; access = ""
+		sig = sig (sig == "" ? "" : ", previous ") access " :" pos; access = ""
 	}
 	# TSan may have lost the access'"'"'s stack: then the pair is unknown.
 	inrace && access != "" && /failed to restore the stack/ {

@@ -13,9 +13,14 @@
 #                    the consumer's store of head relaxed (stages 3-5): TSan
 #                    negative controls
 #   beside, private, private-tail, padslots, cached-unpadded   stage 5 layouts: bench-stage5-variants
+#   elem-relaxed-publish, claim-relaxed-commit, claim-relaxed-release
+#                    the publish of the typed ring and of a commit, the hand-back of
+#                    a release, relaxed: TSan negative controls of test-elem and
+#                    test-claim (stage5-waitfree/extensions/claim/claim.mk)
 #   planted-*        bugs in stage 5 that the attacks must catch: abuse-controls
 #                    (planted-shm-*: ipc-test, stage5-waitfree/extensions/shm/shm.mk;
-#                    planted-wait-*: check-wait, stage5-waitfree/extensions/wait/wait.mk)
+#                    planted-wait-*: check-wait, stage5-waitfree/extensions/wait/wait.mk;
+#                    planted-claim-span: fuzz-claim-ops-control, claim/claim.mk)
 #
 #   make variants    makes every variant and lists them
 
