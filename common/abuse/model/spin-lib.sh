@@ -1,6 +1,7 @@
 # shellcheck shell=sh disable=SC2154,SC2034 # out, model, depth and failed belong to the caller
 # common/abuse/model/spin-lib.sh: what the model checks share (sourced by
-# common/abuse/model/check.sh and stage5-waitfree/extensions/wait/check.sh). The caller sets
+# common/abuse/model/check.sh, stage5-waitfree/extensions/wait/check.sh and
+# stage5-waitfree/extensions/slot/check.sh). The caller sets
 # out (the folder of the runs), model (the .pml file), depth (pan -m) and
 # failed=0; check and control set failed=1 when they fail.
 #

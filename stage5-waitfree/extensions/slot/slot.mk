@@ -1,8 +1,9 @@
 # stage5-waitfree/extensions/slot/slot.mk: the slot-signalled ring of
 # spsc_slot.h, included by the top Makefile after the common fragments.
-# Uses test.mk's stage_rules, tsan_control_rules and arm64_rules, abuse.mk's
-# abuse_rules, bench.mk's bench_binary and variants.mk's variant_dir: the
-# ring gets the targets a stage gets, under the name slot.
+# Uses the top Makefile's deps_for, test.mk's stage_rules, tsan_control_rules
+# and arm64_rules, abuse.mk's abuse_rules, bench.mk's bench_binary and
+# variants.mk's variant_dir: the ring gets the targets a stage gets, under
+# the name slot.
 #
 #   make test-slot      the contract suite and the two-thread stress (-O2 -g),
 #                       the stress under ThreadSanitizer and its two negative
@@ -10,8 +11,11 @@
 #   make fuzz-slot, soak-slot, soak-tsan-slot, memcheck-slot   as for a stage
 #   make test-arm64-slot  the contract suite and the stress runner for AArch64, under qemu
 #   make bench-slot     the driver built against it: build/bench/bench-slot
-# `make check` runs check-slot: all of the above, the fuzzer and the soaks
-# for make check's seconds.
+#   make model-slot     spin: the slot protocol (slot.pml) under sc and a weak memory model,
+#                       capacities 1 2 4 8 16, and its broken variants
+#   make model-slot-quick   the same at capacities 1 and 2
+# `make check` runs check-slot: the tests above, model-slot, the fuzzer and
+# the soaks for make check's seconds.
 #
 # spsc_slot.h has the stages' names (spsc_create ... spsc_size), so every
 # tool of common/ is built against it unchanged: each includes "spsc.h"
@@ -19,7 +23,7 @@
 # build/slot/queue/, whose spsc.h includes spsc_slot.h. Likewise for each
 # negative control's patched copy (build/slot/<control>/).
 
-.PHONY: check-slot tsan-control-slot bench-slot
+.PHONY: check-slot tsan-control-slot bench-slot model-slot model-slot-quick
 
 SLOT_SRC   := $(TOP)/stage5-waitfree/extensions/slot
 SLOT_BUILD := $(BUILD)/slot
@@ -35,9 +39,11 @@ slot_race_slot-relaxed-publish := tail
 slot_race_slot-relaxed-free    := head
 SLOT_TEST_SRCS := $(addprefix $(TEST_DIR)/,test_contract.c stress.c) $(TOP)/common/support/test_alloc.c
 
+# spin for model-slot (check-slot has it from deps-abuse too).
+$(eval $(call deps_for,slot,spin))
 CHECK_PARTS += check-slot
 check-slot: deps-test deps-abuse deps-arm64
-	@$(MAKE) --no-print-directory test-slot test-arm64-slot memcheck-slot
+	@$(MAKE) --no-print-directory test-slot test-arm64-slot memcheck-slot model-slot
 	@$(MAKE) --no-print-directory fuzz-slot soak-slot soak-tsan-slot FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) \
 		SOAK_SECONDS=$(CHECK_SOAK_SECONDS)
 
@@ -72,3 +78,16 @@ $(eval $(call bench_binary,$(BENCH_DIR)/bench-slot,$(SLOT_QUEUE),$$(BENCH_CFLAGS
 $(eval $(call bench_binary,$(BENCH_DIR)/bench-slot-callgrind,$(SLOT_QUEUE),$$(BENCH_CG_CFLAGS)))
 $(BENCH_DIR)/bench-slot $(BENCH_DIR)/bench-slot-callgrind: $(SLOT_SRC)/spsc_slot.h
 bench-slot: $(BENCH_DIR)/bench-slot $(BENCH_DIR)/bench-slot-callgrind
+
+# The model: the protocol under spin, sequentially consistent and weak
+# (slot.pml says what each abstracts), then its controls (check.sh).
+SLOT_MODEL_CAPS            ?= 1 2 4 8 16
+SLOT_MODEL_WEAK_CAPS       ?= 1 2 4 8 16
+SLOT_MODEL_QUICK_CAPS      ?= 1 2
+SLOT_MODEL_QUICK_WEAK_CAPS ?= 1 2
+model-slot: deps-slot
+	@echo "== the slot protocol of spsc_slot.h under spin: sc at capacities $(SLOT_MODEL_CAPS), weak at $(SLOT_MODEL_WEAK_CAPS), then the controls"
+	@sh $(SLOT_SRC)/check.sh $(SLOT_BUILD)/model $(SLOT_SRC)/slot.pml "$(SLOT_MODEL_CAPS)" "$(SLOT_MODEL_WEAK_CAPS)"
+model-slot-quick: deps-slot
+	@echo "== the slot protocol of spsc_slot.h under spin (short form): sc at capacities $(SLOT_MODEL_QUICK_CAPS), weak at $(SLOT_MODEL_QUICK_WEAK_CAPS), then the controls"
+	@sh $(SLOT_SRC)/check.sh $(SLOT_BUILD)/model $(SLOT_SRC)/slot.pml "$(SLOT_MODEL_QUICK_CAPS)" "$(SLOT_MODEL_QUICK_WEAK_CAPS)"
