@@ -106,6 +106,6 @@ include $(TOP)/common/test/topology.mk
 # Stage 5's extensions, each in its folder with its own fragment.
 include $(TOP)/stage5-waitfree/extensions/shm/shm.mk
 include $(TOP)/stage5-waitfree/extensions/wait/wait.mk
-include $(TOP)/stage5-waitfree/extensions/slot/slot.mk
 include $(TOP)/stage5-waitfree/extensions/claim/claim.mk
 include $(TOP)/stage5-waitfree/extensions/elem/elem.mk
+include $(TOP)/stage5-waitfree/extensions/slot/slot.mk

@@ -1,19 +1,24 @@
 /*
  * stage5-waitfree/extensions/claim/as_stage.h: the stages' names over a
- * typed ring of elem/ and claim/, for the repository's tools.
+ * typed ring of elem/, claim/ or slot/, for the repository's tools.
  *
  * The contract suite, the stress runner, ThreadSanitizer, ASan, the fuzzer
  * and the soak are written against the stages' API (spsc_create ...
  * spsc_size, items of one uint64_t). This file gives that API to a ring of
- * SPSC_AS_STAGE_WORDS words (1, 2, 8 or 32: items of 8 to 256 bytes), so
- * they run unchanged against it: elem.mk and claim.mk generate a folder
- * whose spsc.h sets the two knobs below and includes this file.
+ * items of SPSC_AS_STAGE_WORDS words, so they run unchanged against it:
+ * claim.mk generates a folder whose spsc.h sets the two knobs below and
+ * includes this file.
  *
- *   SPSC_AS_STAGE_WORDS  the item's size, in uint64_t words (default 1)
- *   SPSC_AS_STAGE_CLAIM  1: every push is a claim, a write into the slot
- *                        and a commit, every pop a peek, a read in the slot
- *                        and a release (claim_n and peek_n for the bulk
- *                        calls); 0 (default): the copy calls of elem/
+ *   SPSC_AS_STAGE_WORDS  the item's size, in uint64_t words (default 1);
+ *                        the slot's size must be a power of two, as the
+ *                        contract's largest capacity is computed from it
+ *   SPSC_AS_STAGE_WAY    SPSC_AS_STAGE_COPY (default): elem/'s copy calls;
+ *                        SPSC_AS_STAGE_CLAIM: every push is a claim, a
+ *                        write into the slot and a commit, every pop a
+ *                        peek, a read in the slot and a release (claim_n
+ *                        and peek_n for the bulk calls);
+ *                        SPSC_AS_STAGE_SLOT: the slot-signalled ring of
+ *                        slot/spsc_slot_elem.h, copy calls, no bulk calls
  *
  * Every word of an item is written: word i holds the stage's item mixed
  * with i, and every pop checks every word, so an item torn between two
@@ -29,11 +34,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define SPSC_AS_STAGE_COPY  0
+#define SPSC_AS_STAGE_CLAIM 1
+#define SPSC_AS_STAGE_SLOT  2
 #ifndef SPSC_AS_STAGE_WORDS
 #define SPSC_AS_STAGE_WORDS 1
 #endif
-#ifndef SPSC_AS_STAGE_CLAIM
-#define SPSC_AS_STAGE_CLAIM 0
+#ifndef SPSC_AS_STAGE_WAY
+#define SPSC_AS_STAGE_WAY SPSC_AS_STAGE_COPY
 #endif
 
 struct spsc_as_stage_item {
@@ -42,19 +50,27 @@ struct spsc_as_stage_item {
 
 /* The ring's type under the stages' name, struct spsc_queue, which the tools' declarations use. */
 #define spsc_as_stage_queue spsc_queue
-#define SPSC_ELEM_NAME      spsc_as_stage
-#define SPSC_ELEM_TYPE      struct spsc_as_stage_item
+#if SPSC_AS_STAGE_WAY == SPSC_AS_STAGE_SLOT
+#define SPSC_SLOT_NAME  spsc_as_stage
+#define SPSC_SLOT_TYPE  struct spsc_as_stage_item
+#define SPSC_STAGE_NAME "slot-elem"
+#include "../slot/spsc_slot_elem.h"
+#define SPSC_SLOT_BYTES sizeof(struct spsc_as_stage_slot)
+#else
+#define SPSC_ELEM_NAME spsc_as_stage
+#define SPSC_ELEM_TYPE struct spsc_as_stage_item
 #include "spsc_claim.h"
-
-#if SPSC_AS_STAGE_CLAIM
+#define SPSC_SLOT_BYTES sizeof(struct spsc_as_stage_item)
+#define SPSC_HAS_BULK   1
+#if SPSC_AS_STAGE_WAY == SPSC_AS_STAGE_CLAIM
 #define SPSC_STAGE_NAME "stage5-claim"
 #else
 #define SPSC_STAGE_NAME "stage5-elem"
 #endif
-/* The contract's largest capacity is computed from the slot's size (common/support/queue.h). */
-#define SPSC_SLOT_BYTES   sizeof(struct spsc_as_stage_item)
+#endif
+/* The contract's largest capacity is computed from SPSC_SLOT_BYTES (common/support/queue.h). */
 #define SPSC_MAX_CAPACITY ((size_t)PTRDIFF_MAX / SPSC_SLOT_BYTES / 2 + 1)
-#define SPSC_HAS_BULK     1
+static_assert((SPSC_SLOT_BYTES & (SPSC_SLOT_BYTES - 1)) == 0, "a slot whose size is not a power of two");
 
 /* Word i of item x: x mixed with i by an odd constant, so no two words of one item are equal. */
 static inline uint64_t spsc_as_stage_word_(uint64_t x, size_t i)
@@ -109,7 +125,7 @@ static inline void spsc_test_set_counters(spsc_queue *q, size_t start)
 }
 #endif
 
-#if SPSC_AS_STAGE_CLAIM
+#if SPSC_AS_STAGE_WAY == SPSC_AS_STAGE_CLAIM
 /* Claim, write in place, commit. */
 static inline bool spsc_try_push(spsc_queue *q, uint64_t item)
 {
@@ -176,6 +192,7 @@ static inline bool spsc_try_pop(spsc_queue *q, uint64_t *item)
 	return true;
 }
 
+#if SPSC_AS_STAGE_WAY == SPSC_AS_STAGE_COPY
 /* Built in a local batch, copied in by try_push_n: at most 64 items a call, as the stress runner's batches. */
 static inline size_t spsc_try_push_n(spsc_queue *q, const uint64_t *items, size_t n)
 {
@@ -210,6 +227,7 @@ static inline size_t spsc_try_pop_n(spsc_queue *q, uint64_t *items, size_t n)
 	}
 	return done;
 }
+#endif
 #endif
 
 #endif /* SPSC_H */

@@ -18,7 +18,7 @@ control_header_elem-relaxed-publish := elem/spsc_elem.h
 control_race_elem-relaxed-publish   := tail
 
 CHECK_PARTS += check-elem
-$(eval $(call as_stage_rules,elem,0,32,,elem-relaxed-publish))
+$(eval $(call as_stage_rules,elem,COPY,32,$(AS_STAGE_BULK_TEST),elem-relaxed-publish))
 
 # What the template changes in stage 5's push and pop: the two functions of
 # each header, side by side (diff exits 1 when they differ, as they must).
