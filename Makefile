@@ -109,3 +109,4 @@ include $(TOP)/stage5-waitfree/extensions/wait/wait.mk
 include $(TOP)/stage5-waitfree/extensions/claim/claim.mk
 include $(TOP)/stage5-waitfree/extensions/elem/elem.mk
 include $(TOP)/stage5-waitfree/extensions/slot/slot.mk
+include $(TOP)/stage5-waitfree/extensions/elem/bench-elem.mk

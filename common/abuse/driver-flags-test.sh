@@ -3,8 +3,8 @@
 #
 # Hostile command lines for the measuring programs, whose command line is
 # the harness's (common/support/harness.h): the benchmark driver
-# (common/bench/bench.c, bench-<stage>), and as well bench-wait and the
-# demo-ipc drivers when they are given. Every one must be refused with exit
+# (common/bench/bench.c, bench-<stage>), and as well bench-wait, bench-elem
+# and the demo-ipc drivers when they are given. Every one must be refused with exit
 # status 2, a message on stderr that names what was wrong, and nothing on
 # stdout; never a silent default, a crash or a run. Every case names the
 # cheap `info` workload, so a flag that is wrongly accepted costs nothing,
@@ -76,19 +76,31 @@ for bin in "$@"; do
 	fi
 	# The load list of latency-load (--load LIST): empty, out of (0, 1], not a plain decimal, a stray comma, too long.
 	if printf '%s\n' "$help" | grep -q -- '--load LIST'; then
-		for value in "" 0 1.5 -0.5 abc 0.5, ,0.5 " 0.5" inf nan 0x0.8 1e-1 \
+		for value in "" 0 1.5 -0.5 abc "0.5," ,0.5 " 0.5" inf nan 0x0.8 1e-1 \
 			0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1; do
 			expect 2 "--load" "$bin" info --load "$value"
 		done
 		expect 2 "--load" "$bin" info --load
 		expect 0 "" "$bin" info --load 0.1,0.5,1 --quiet
 	fi
-	# bench-wait (it has --queue): a queue that does not exist, or none.
+	# bench-wait and bench-elem (they have --queue): a queue that does not exist, or none.
 	if printf '%s\n' "$help" | grep -q -- '--queue NAME'; then
 		expect 2 "--queue" "$bin" info --queue
 		expect 2 "unknown queue 'spin'" "$bin" info --queue spin
+	fi
+	if printf '%s\n' "$help" | grep -q -- '--gap-us'; then
 		expect 2 "--queue is missing" "$bin" idle
 		expect 2 "--gap-us" "$bin" info --gap-us 99
+	fi
+	# bench-elem: a run needs a queue, a size it measures and a mode; one of the build's own queues for the rest.
+	if printf '%s\n' "$help" | grep -q -- '--size BYTES'; then
+		queue=$("$bin" info --quiet 2>/dev/null | sed -n 's/^# queues: \([^ ]*\).*/\1/p')
+		expect 2 "--queue is missing" "$bin" throughput --size 8 --mode single
+		expect 2 "--size" "$bin" throughput --queue "$queue" --mode single
+		expect 2 "not a size measured" "$bin" info --queue "$queue" --size 12 --mode single
+		expect 2 "--mode" "$bin" throughput --queue "$queue" --size 8
+		expect 2 "unknown mode 'both'" "$bin" info --queue "$queue" --size 8 --mode both
+		expect 0 "" "$bin" info --queue "$queue" --size 8 --mode single --quiet
 	fi
 	# A program that must be told what to run (the driver, bench-wait), told nothing.
 	if printf '%s\n' "$help" | head -n 1 | grep -q ' WORKLOAD\.\.\.'; then
