@@ -21,7 +21,7 @@
  *           4 try_push of one item    5 try_pop of one item
  *           6 destroy, then create(1 << (operand % 7)) with the counters
  *             at SIZE_MAX - (next byte % 16)
- *           7 claim (operand odd) or peek (even), of one
+ *           7 claim (operand odd) or peek (even): the calls of one item
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -101,6 +101,31 @@ static void op_claim(ring_queue *q, size_t want)
 	for (size_t j = 0; j < k; j++)
 		*slot_in(span, j) = item_of(m.next + j);
 	m.claimed = k;
+}
+
+/* claim and peek of one, the calls of their own (no spans): the slot the model expects, or NULL. */
+static void op_claim_one(ring_queue *q)
+{
+	struct item *slot = ring_claim(q);
+
+	expect("claim", slot != NULL, m.n < m.capacity);
+	if (slot == NULL)
+		return;
+	expect("claim's slot", (size_t)(slot - q->slots), (m.start + m.pushed) & (m.capacity - 1));
+	*slot = item_of(m.next);
+	m.claimed = 1;
+}
+
+static void op_peek_one(ring_queue *q)
+{
+	struct item *slot = ring_peek(q);
+
+	expect("peek", slot != NULL, m.n > 0);
+	if (slot == NULL)
+		return;
+	expect("peek's slot", (size_t)(slot - q->slots), (m.start + m.pushed - m.n) & (m.capacity - 1));
+	expect_item(slot, m.held[0]);
+	m.peeked = 1;
 }
 
 static void op_commit(ring_queue *q, size_t k)
@@ -205,9 +230,9 @@ static ring_queue *step(ring_queue *q, uint8_t op, uint8_t arg, uint8_t arg2)
 		break;
 	default:
 		if (arg % 2 && m.claimed == 0)
-			op_claim(q, 1);
+			op_claim_one(q);
 		else if (arg % 2 == 0 && m.peeked == 0)
-			op_peek(q, 1);
+			op_peek_one(q);
 	}
 	expect("size", ring_size(q), m.n);
 	return q;

@@ -58,7 +58,8 @@ static inline size_t SPSC_ELEM_(claim_n)(SPSC_Q *q, size_t n, SPSC_ELEM_(span) s
 	size_t k = n < room ? n : room;
 
 	SPSC_ELEM_(spans_)(q, tail, k, span);
-	q->claimed = k;
+	if (SPSC_CHECKS) /* the count is for the checks alone: with them off, no store */
+		q->claimed = k;
 	return k;
 }
 
@@ -71,7 +72,8 @@ static inline void SPSC_ELEM_(commit_n)(SPSC_Q *q, size_t k)
 	SPSC_CHECK(k <= q->claimed, "commit of more slots than are claimed (none after a failed or closed claim)");
 	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
 
-	q->claimed = 0;
+	if (SPSC_CHECKS)
+		q->claimed = 0;
 	if (k == 0)
 		return; /* nothing to publish: leave the shared line alone */
 	/*
@@ -82,12 +84,21 @@ static inline void SPSC_ELEM_(commit_n)(SPSC_Q *q, size_t k)
 	atomic_store_explicit(&q->tail, tail + k, memory_order_release);
 }
 
-/* Producer thread only. The next free slot, or NULL when full. */
+/*
+ * Producer thread only. The next free slot, or NULL when full: claim_n of
+ * one, without the spans (stage 5's full test, word for word).
+ */
 static inline SPSC_T *SPSC_ELEM_(claim)(SPSC_Q *q)
 {
-	SPSC_ELEM_(span) span[2];
+	SPSC_CHECK(q->claimed == 0, "claim while a claim is open (one claim at a time)");
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed); /* our own counter */
 
-	return SPSC_ELEM_(claim_n)(q, 1, span) == 1 ? span[0].ptr : NULL;
+	/* The acquire reload of head, when the cached copy says full: see room_. */
+	if (SPSC_ELEM_(room_)(q, tail, 1) == 0)
+		return NULL;
+	if (SPSC_CHECKS)
+		q->claimed = 1;
+	return &q->slots[tail & q->mask];
 }
 
 /* Producer thread only. Publishes the slot claim returned. */
@@ -110,7 +121,8 @@ static inline size_t SPSC_ELEM_(peek_n)(SPSC_Q *q, size_t n, SPSC_ELEM_(span) sp
 	size_t k = n < ready ? n : ready;
 
 	SPSC_ELEM_(spans_)(q, head, k, span);
-	q->peeked = k;
+	if (SPSC_CHECKS)
+		q->peeked = k;
 	return k;
 }
 
@@ -120,7 +132,8 @@ static inline void SPSC_ELEM_(release_n)(SPSC_Q *q, size_t k)
 	SPSC_CHECK(k <= q->peeked, "release of more slots than are peeked (none after a failed or closed peek)");
 	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
 
-	q->peeked = 0;
+	if (SPSC_CHECKS)
+		q->peeked = 0;
 	if (k == 0)
 		return; /* nothing to publish: leave the shared line alone */
 	/*
@@ -131,12 +144,18 @@ static inline void SPSC_ELEM_(release_n)(SPSC_Q *q, size_t k)
 	atomic_store_explicit(&q->head, head + k, memory_order_release);
 }
 
-/* Consumer thread only. The next item, in its slot, or NULL when empty. */
+/* Consumer thread only. The next item, in its slot, or NULL when empty: peek_n of one, without the spans. */
 static inline SPSC_T *SPSC_ELEM_(peek)(SPSC_Q *q)
 {
-	SPSC_ELEM_(span) span[2];
+	SPSC_CHECK(q->peeked == 0, "peek while a peek is open (one peek at a time)");
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed); /* our own counter */
 
-	return SPSC_ELEM_(peek_n)(q, 1, span) == 1 ? span[0].ptr : NULL;
+	/* The acquire reload of tail, when the cached copy says empty: see ready_. */
+	if (SPSC_ELEM_(ready_)(q, head, 1) == 0)
+		return NULL;
+	if (SPSC_CHECKS)
+		q->peeked = 1;
+	return &q->slots[head & q->mask];
 }
 
 /* Consumer thread only. Hands back the slot peek returned. */
