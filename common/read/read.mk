@@ -8,10 +8,12 @@
 #   make diff-asm STAGE=N [ARCH=...]  what stage N changed in the machine code
 #   make layout STAGE=N               its struct: offsets, sizes, cache-line boundaries (pahole)
 #   make figures                      the notes' diagrams, from notes/figures/*.dot
+#   make demo-reorder [REORDER_ARGS=...]  the store-buffering litmus test on this machine:
+#                                     r1 = r2 = 0 counted without and with a seq_cst fence
 #   make read-help                    this list
 # N counts in STAGES (2..the number of stages for diff and diff-asm).
 
-.PHONY: diff asm diff-asm layout figures figures-check read-help
+.PHONY: diff asm diff-asm layout figures figures-check read-help demo-reorder
 
 READ_SRC := $(TOP)/common/read
 READ_OUT := $(BUILD)/read
@@ -24,6 +26,7 @@ check-read: deps-read
 	@$(MAKE) --no-print-directory layout STAGE=5 >/dev/null
 	@echo "== make asm STAGE=3 and make layout STAGE=5 built their listings"
 	@$(MAKE) --no-print-directory figures-check
+	@$(MAKE) --no-print-directory demo-reorder REORDER_ARGS="--trials 50000 --quiet"
 ARCH ?= both
 READ_ARCHES = $(if $(filter both,$(ARCH)),x86_64 aarch64,$(ARCH))
 
@@ -105,3 +108,15 @@ figures-check:
 	@cd $(TOP) && if [ -n "$$(git status --porcelain -- notes/figures)" ]; then \
 		git status --short -- notes/figures; echo "== figures: notes/figures/ is not what make figures makes from its sources" >&2; exit 1; \
 	 else echo "== figures: notes/figures/ is what make figures makes from its sources"; fi
+
+# ---------------------------------------------------------------- reordering
+# The store-buffering litmus test (reorder.c): exit status 1 if r1 = r2 = 0
+# shows up where C11 forbids it (a seq_cst fence, or seq_cst accesses);
+# where C11 allows it, any count is an answer. Built -O2, as the tests are:
+# what matters is the order of four instructions, not their speed.
+REORDER_ARGS ?=
+$(READ_OUT)/reorder: $(READ_SRC)/reorder.c $(TOP)/common/support/harness.h $(READ_SRC)/read.mk
+	@mkdir -p $(@D)
+	$(CC) -O2 $(WARN) -pthread $(COMMON_INC) -o $@ $<
+demo-reorder: $(READ_OUT)/reorder
+	@$< $(REORDER_ARGS)
