@@ -4,8 +4,8 @@
  *
  * libFuzzer harness (clang -fsanitize=fuzzer,address,undefined): the
  * input bytes are a program of claims, commits of part of a claim, peeks,
- * releases of part of a peek, copy calls between them, and re-creations
- * with the counters started near SIZE_MAX. Every step runs on the ring and
+ * releases of part of a peek, single-item copy calls (try_push, try_pop)
+ * between them, and re-creations with the counters started near SIZE_MAX. Every step runs on the ring and
  * on the model below and is compared at once: the counts, the two spans
  * (their lengths, and that they are the slots the model expects: the first
  * at the next position, the second at the array's start), every item

@@ -31,8 +31,10 @@
  * (peeked) gives the rest back unused: they are claimed (peeked) afresh
  * next time. When SPSC_CHECKS is on (the default unless NDEBUG) a claim
  * while one is open, a commit of more slots than are claimed (a commit
- * after a failed claim, say) and a push or pop during a claim are caught, and abort with a
- * message; what the caller does with a pointer cannot be.
+ * after a failed claim, say) and a push during a claim (a pop during a
+ * peek) are caught, and abort with a message; what the caller does with
+ * a pointer cannot be. Every file that touches one ring must agree on
+ * SPSC_CHECKS: with the checks off, the count of open slots is not kept.
  *
  * Each call is wait-free, as stage 5's: no loop, at most one reload.
  */
@@ -70,7 +72,7 @@ static inline size_t SPSC_ELEM_(claim_n)(SPSC_Q *q, size_t n, SPSC_ELEM_(span) s
 static inline void SPSC_ELEM_(commit_n)(SPSC_Q *q, size_t k)
 {
 	SPSC_CHECK(k <= q->claimed, "commit of more slots than are claimed (none after a failed or closed claim)");
-	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	size_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed); /* our own counter */
 
 	if (SPSC_CHECKS)
 		q->claimed = 0;
@@ -130,7 +132,7 @@ static inline size_t SPSC_ELEM_(peek_n)(SPSC_Q *q, size_t n, SPSC_ELEM_(span) sp
 static inline void SPSC_ELEM_(release_n)(SPSC_Q *q, size_t k)
 {
 	SPSC_CHECK(k <= q->peeked, "release of more slots than are peeked (none after a failed or closed peek)");
-	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	size_t head = atomic_load_explicit(&q->head, memory_order_relaxed); /* our own counter */
 
 	if (SPSC_CHECKS)
 		q->peeked = 0;

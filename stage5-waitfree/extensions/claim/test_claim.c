@@ -13,7 +13,8 @@
  * commit (cancelled by commit_n(q, 0)), a peek released by release (and
  * left in place by release_n(q, 0)). Suite rules: each rule of use broken
  * once, caught by SPSC_CHECKS (abort). Suite spans: the bulk forms at the
- * wrap. Suite elem: what the typed ring adds to the stages' contract.
+ * wrap. Suite elem: what the typed rings (and the slot ring's template)
+ * add to the stages' contract.
  */
 #include <signal.h>
 #include <stdalign.h>
@@ -42,6 +43,11 @@ struct wide {
 #define SPSC_ELEM_NAME wide
 #define SPSC_ELEM_TYPE struct wide
 #include "spsc_claim.h"
+
+/* The slot-signalled ring's template, for the same type: its slots must be as aligned. */
+#define SPSC_SLOT_NAME wide_slot
+#define SPSC_SLOT_TYPE struct wide
+#include "../slot/spsc_slot_elem.h"
 
 /* 24 bytes: a size that is not a power of two. */
 struct odd {
@@ -82,17 +88,20 @@ static abc_queue *abc_or_die(size_t capacity)
 
 /*
  * properties: Frasch checks that a pusher and a popper can be moved and
- * not copied, so one side never holds two live proxies. C has no copy or
- * move constructors; the guarantee they give is the rule "one claim (or
- * peek) at a time", which the checks enforce: a second claim while one
- * is open aborts (and the rules suite breaks each of the others).
+ * not copied, so one claimed slot is never committed twice (a copied
+ * pusher would commit again when it is destroyed). C has no copy or move
+ * constructors: a pointer is copied freely. What his traits guarantee,
+ * one commit per claim and one release per peek, the checks enforce: a
+ * second commit of one claim aborts (and a second release of one peek,
+ * in the rules suite).
  */
 Test(proxy, properties, .signal = SIGABRT)
 {
 	u32_queue *q = doomed_u32(4);
 
-	cr_assert_not_null(u32_claim(q));
-	u32_claim(q); /* a second live "pusher": caught */
+	*u32_claim(q) = 1;
+	u32_commit(q);
+	u32_commit(q); /* the commit a copied pusher would make: caught */
 }
 
 /* pusher: fill every slot through a claim, read each value back through its pointer, then full. */
@@ -166,34 +175,64 @@ Test(proxy, popperRelease)
 
 /*
  * pusherUsesValueSizeTraits: Frasch's ValueSizeTraits let a push copy only
- * part of an ABC (a and b, not c). Here a claim copies nothing: the caller
- * writes the fields it chooses, and the others keep what the slot held a
- * lap before, which is what his test observes. (Items whose size is
- * chosen per ring are elem/'s, measured by make bench-elem.)
+ * part of an ABC (a and b, not c), so c keeps what the slot held before.
+ * Here a claim copies nothing at all: the caller writes the fields it
+ * chooses, and the others keep what that slot held a lap before. Each
+ * slot gets a c of its own on the first lap, so the test tells that slot's
+ * old c from any other. (Items whose size is chosen per ring are elem/'s,
+ * measured by make bench-elem.)
  */
 Test(proxy, pusherUsesValueSizeTraits)
 {
 	abc_queue *q = abc_or_die(4);
 
-	for (size_t i = 0; i < abc_capacity(q); i++) {
-		*abc_claim(q) = (struct abc){1, 2, 3};
+	for (int i = 0; i < (int)abc_capacity(q); i++) {
+		*abc_claim(q) = (struct abc){1, 2, 30 + i};
 		abc_commit(q);
 		struct abc *item = abc_peek(q);
-		cr_assert(item != NULL && item->a == 1 && item->b == 2 && item->c == 3);
+		cr_assert(item != NULL && item->a == 1 && item->b == 2 && item->c == 30 + i);
 		abc_release(q);
 	}
-	struct abc *slot = abc_claim(q); /* the first slot again, a lap on */
-	slot->a = 100;
-	slot->b = 200;
-	abc_commit(q);
-	struct abc *item = abc_peek(q);
-	cr_assert(item != NULL && item->a == 100 && item->b == 200);
-	cr_assert_eq(item->c, 3, "a claim wrote a field the caller did not");
-	abc_release(q);
+	for (int i = 0; i < (int)abc_capacity(q); i++) {
+		struct abc *slot = abc_claim(q); /* slot i again, a lap on */
+		slot->a = 100 + i;
+		slot->b = 200;
+		abc_commit(q);
+		struct abc *item = abc_peek(q);
+		cr_assert(item != NULL && item->a == 100 + i && item->b == 200);
+		cr_assert_eq(item->c, 30 + i, "slot %d: c is %d, not the %d it held a lap before", i, item->c, 30 + i);
+		abc_release(q);
+	}
 	abc_destroy(q);
 }
 
-/* ---- Each rule of use broken once. ---- */
+/* ---- Each rule of use broken once, each check of each call. ---- */
+Test(rules, claim_twice, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+
+	cr_assert_not_null(u32_claim(q));
+	u32_claim(q);
+}
+
+Test(rules, claim_n_during_claim, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+	u32_span span[2];
+
+	cr_assert_not_null(u32_claim(q));
+	u32_claim_n(q, 2, span);
+}
+
+Test(rules, push_n_during_claim, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+	uint32_t x[2] = {1, 2};
+
+	cr_assert_not_null(u32_claim(q));
+	u32_try_push_n(q, x, 2);
+}
+
 Test(rules, commit_without_claim, .signal = SIGABRT)
 {
 	u32_commit(doomed_u32(4));
@@ -237,12 +276,55 @@ Test(rules, peek_twice, .signal = SIGABRT)
 	u32_peek(q);
 }
 
+Test(rules, peek_n_during_peek, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+	uint32_t x = 1;
+	u32_span span[2];
+
+	u32_try_push(q, &x);
+	cr_assert_not_null(u32_peek(q));
+	u32_peek_n(q, 1, span);
+}
+
 Test(rules, release_without_peek, .signal = SIGABRT)
 {
 	u32_release(doomed_u32(4));
 }
 
+Test(rules, release_twice, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+	uint32_t x = 1;
+
+	u32_try_push(q, &x);
+	cr_assert_not_null(u32_peek(q));
+	u32_release(q);
+	u32_release(q);
+}
+
+Test(rules, release_more_than_peeked, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(8);
+	uint32_t x[3] = {1, 2, 3};
+	u32_span span[2];
+
+	cr_assert_eq(u32_try_push_n(q, x, 3), 3);
+	cr_assert_eq(u32_peek_n(q, 2, span), 2);
+	u32_release_n(q, 3);
+}
+
 Test(rules, pop_during_peek, .signal = SIGABRT)
+{
+	u32_queue *q = doomed_u32(4);
+	uint32_t x = 1;
+
+	u32_try_push(q, &x);
+	cr_assert_not_null(u32_peek(q));
+	u32_try_pop(q, &x);
+}
+
+Test(rules, pop_n_during_peek, .signal = SIGABRT)
 {
 	u32_queue *q = doomed_u32(4);
 	uint32_t x = 1;
@@ -321,6 +403,19 @@ Test(elem, over_aligned_type_gets_aligned_slots)
 	wide_destroy(q);
 }
 
+Test(elem, over_aligned_type_gets_aligned_slots_in_the_slot_ring)
+{
+	wide_slot_queue *q = wide_slot_create(3);
+
+	cr_assert_not_null(q);
+	for (size_t i = 0; i <= q->mask; i++)
+		cr_assert_eq((uintptr_t)&q->slots[i].item % alignof(struct wide), 0, "slot %zu's item at %p", i,
+		             (void *)&q->slots[i].item);
+	struct wide in = {7}, out = {0};
+	cr_assert(wide_slot_try_push(q, &in) && wide_slot_try_pop(q, &out) && out.v == 7);
+	wide_slot_destroy(q);
+}
+
 Test(elem, largest_capacity_for_a_size_that_is_not_a_power_of_two)
 {
 	size_t most = spsc_elem_max_capacity_(sizeof(struct odd));
@@ -344,6 +439,8 @@ Test(elem, copy_calls_move_whole_items)
 {
 	odd_queue *q = odd_create(4);
 	struct odd in[6], out[6] = {0};
+
+	cr_assert_not_null(q);
 
 	for (uint64_t i = 0; i < 6; i++)
 		in[i] = (struct odd){{i, i * 3, ~i}};

@@ -3,7 +3,8 @@
  * any type, an extension of stage 5.
  *
  * A template: define SPSC_ELEM_NAME (a prefix) and SPSC_ELEM_TYPE (a
- * complete object type), then include this file. It makes, for that type:
+ * complete object type that can be assigned: not an array, which a struct
+ * can wrap, and not const), then include this file. It makes, for that type:
  *
  *   NAME_queue *NAME_create(size_t capacity)    NULL with errno set
  *   void        NAME_destroy(NAME_queue *q)
@@ -23,8 +24,8 @@
  * The protocol is stage 5's, line for line: the same counters on the same
  * lines, the same cached copies, the same acquire and release pairs (`make
  * diff-elem` shows the push and pop of this file beside stage 5's). Only
- * the slot's type changes: an item is copied in and out whole, by
- * assignment, and the compiler knows its size.
+ * the slot's type changes: an item is copied in and out whole (by
+ * assignment, by memcpy in the bulk calls), and the compiler knows its size.
  *
  * Why a template chosen at compile time, not a size given at create (as
  * DPDK's rte_ring_create_elem): with the size known, the copy of an 8-byte
@@ -67,7 +68,13 @@
 #define SPSC_CACHE_LINE 64
 #endif
 
-/* The rules of use are checked unless NDEBUG, as assert is; -DSPSC_CHECKS=0 or 1 decides alone. */
+/*
+ * The rules of use are checked unless NDEBUG, as assert is; -DSPSC_CHECKS=0
+ * or 1 decides alone. Every file that touches one ring must be built with
+ * the same setting: with the checks off the count of open claims is not
+ * kept, so a claim made where they are off and checked where they are on
+ * looks like none (as with any debug mode that changes what is stored).
+ */
 #ifndef SPSC_CHECKS
 #ifdef NDEBUG
 #define SPSC_CHECKS 0
@@ -133,21 +140,29 @@ struct SPSC_Q {
 	alignas(SPSC_CACHE_LINE) _Atomic size_t head;
 	/* A line of the consumer's own. tail as last loaded, tail_cache <= tail. Written and read by the consumer only. */
 	alignas(SPSC_CACHE_LINE) size_t tail_cache;
-	/* Slots the consumer has peeked and not released (claim/). Written and read by the consumer only. */
+	/*
+	 * Slots the consumer has peeked and not released (claim/), kept only
+	 * when SPSC_CHECKS is on, 0 otherwise. Written and read by the consumer only.
+	 */
 	size_t peeked;
 
 	/* The producer's line. tail: pushes so far. Written by the producer; read by the consumer and NAME_size. */
 	alignas(SPSC_CACHE_LINE) _Atomic size_t tail;
 	/* A line of the producer's own. head as last loaded, head_cache <= head. Written and read by the producer only. */
 	alignas(SPSC_CACHE_LINE) size_t head_cache;
-	/* Slots the producer has claimed and not committed (claim/). Written and read by the producer only. */
+	/*
+	 * Slots the producer has claimed and not committed (claim/), kept only
+	 * when SPSC_CHECKS is on, 0 otherwise. Written and read by the producer only.
+	 */
 	size_t claimed;
 
 	/* Written once by NAME_create, before either thread starts; read-only after. */
 	alignas(SPSC_CACHE_LINE) size_t mask; /* capacity - 1 */
 	/*
 	 * slots[i & mask] holds item i: written by the producer before it
-	 * publishes tail = i + 1, read by the consumer after it sees tail > i.
+	 * publishes tail = i + 1, read by the consumer after it sees tail > i
+	 * (and, through claim/, read by the producer between claim and commit,
+	 * written by the consumer between peek and release).
 	 */
 	SPSC_T *slots;
 };
@@ -211,7 +226,7 @@ static inline bool SPSC_ELEM_(try_push)(SPSC_Q *q, const SPSC_T *item)
 	if (tail - q->head_cache == q->mask + 1) {
 		/*
 		 * Looks full: reload. ACQUIRE, pairs with the RELEASE store of
-		 * head in NAME_try_pop: the consumer's read of every slot below
+		 * head in NAME_try_pop(_n) and release_n: the consumer's read of every slot below
 		 * head happens before our write into that slot below, so we never
 		 * overwrite an item it is reading. Slots below an older cached
 		 * head were covered by the acquire load that cached it.
@@ -222,7 +237,7 @@ static inline bool SPSC_ELEM_(try_push)(SPSC_Q *q, const SPSC_T *item)
 	}
 	q->slots[tail & q->mask] = *item; /* the slot write */
 	/*
-	 * RELEASE, pairs with the ACQUIRE load of tail in NAME_try_pop: the
+	 * RELEASE, pairs with the ACQUIRE load of tail in NAME_try_pop(_n) and peek(_n): the
 	 * slot write above becomes visible no later than the new tail does.
 	 */
 	atomic_store_explicit(&q->tail, tail + 1, memory_order_release);
@@ -239,7 +254,7 @@ static inline bool SPSC_ELEM_(try_pop)(SPSC_Q *q, SPSC_T *item)
 	if (q->tail_cache == head) {
 		/*
 		 * Looks empty: reload. ACQUIRE, pairs with the RELEASE store of
-		 * tail in NAME_try_push: the producer's write of every slot below
+		 * tail in NAME_try_push(_n) and commit_n: the producer's write of every slot below
 		 * tail happens before our read. Slots below an older cached tail
 		 * were covered by the acquire load that cached it.
 		 */
@@ -249,7 +264,7 @@ static inline bool SPSC_ELEM_(try_pop)(SPSC_Q *q, SPSC_T *item)
 	}
 	*item = q->slots[head & q->mask]; /* the slot read */
 	/*
-	 * RELEASE, pairs with the ACQUIRE load of head in NAME_try_push: our
+	 * RELEASE, pairs with the ACQUIRE load of head in NAME_try_push(_n) and claim(_n): our
 	 * read of the slot above completes before the producer may reuse it.
 	 */
 	atomic_store_explicit(&q->head, head + 1, memory_order_release);

@@ -10,7 +10,8 @@
  * uint64_t under the stages' names; its top comment gives the protocol.
  *
  * A slot is the sequence word and the item, aligned to the smallest power
- * of two that holds both, up to a cache line: so a slot of up to a line
+ * of two that holds both, up to a cache line (or to the item's own
+ * alignment, if that is larger): so a slot of up to a line
  * never straddles two (16 bytes for an 8-byte item, 32 for 16, 64 for 56).
  * A larger item spans lines, and seq arrives with the first of them only:
  * the consumer that sees seq still fetches the item's other lines.
@@ -38,7 +39,11 @@
 #define SPSC_SLOT_CAT_(a, b)  SPSC_SLOT_CAT2_(a, b)
 #define SPSC_SLOT_(fn)        SPSC_SLOT_CAT_(SPSC_SLOT_NAME, fn)
 
-/* A slot's alignment for n bytes of seq and item: the power of two >= n, at most a line. */
+/*
+ * A slot's alignment for n bytes of seq and item: the power of two >= n,
+ * at most a line (for lines of up to 128 bytes; an item that asks for a
+ * larger alignment gets its own).
+ */
 #define SPSC_SLOT_ALIGN_(n)                                                                                            \
 	((n) <= 16 ? 16 : (n) <= 32 ? 32 : (n) <= SPSC_CACHE_LINE / 2 ? SPSC_CACHE_LINE / 2 : SPSC_CACHE_LINE)
 
@@ -84,7 +89,7 @@ struct SPSC_Q {
 	alignas(SPSC_CACHE_LINE) _Atomic size_t tail;
 	/* Written once by NAME_create, before either thread starts; read-only after. */
 	alignas(SPSC_CACHE_LINE) size_t mask; /* capacity - 1 */
-	struct SPSC_S *slots;                 /* aligned to a line: a slot of up to a line never straddles two */
+	struct SPSC_S *slots; /* aligned to a line (or more): a slot of up to a line never straddles two */
 };
 
 static_assert(offsetof(SPSC_Q, tail) - offsetof(SPSC_Q, head) >= SPSC_CACHE_LINE, "head and tail share a cache line");
@@ -123,8 +128,12 @@ static inline SPSC_Q *SPSC_SLOT_(create)(size_t capacity)
 	capacity = spsc_slot_round_up_pow2_(capacity);
 
 	SPSC_Q *q = aligned_alloc(SPSC_CACHE_LINE, sizeof(*q));
-	/* aligned_alloc wants a multiple of the alignment: round the ring's bytes up to a line. */
-	size_t line = SPSC_CACHE_LINE;
+	/*
+	 * A line, or the slot's own alignment where the item asks for more;
+	 * aligned_alloc wants a multiple of the alignment: round the ring's
+	 * bytes up to it.
+	 */
+	size_t line = alignof(struct SPSC_S) > SPSC_CACHE_LINE ? alignof(struct SPSC_S) : SPSC_CACHE_LINE;
 	size_t bytes = capacity * sizeof(struct SPSC_S);
 	struct SPSC_S *slots =
 	        bytes > (size_t)PTRDIFF_MAX - line ? NULL : aligned_alloc(line, (bytes + line - 1) / line * line);
