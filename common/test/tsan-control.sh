@@ -45,11 +45,11 @@ trap 'rm -f "$log"' EXIT
 "$@" >"$log" 2>&1
 
 # The header's two lines where the race must be: the slot write in push, the
-# slot read in pop (a slot of the slot-signalled ring holds .item beside its
-# seq). A header whose slot accesses read otherwise marks each with a comment
-# that begins "the slot write" or "the slot read" (elem/, claim/).
-write=$(grep -En 'q->slots\[tail & q->mask\](\.item)? = item;|/\* the slot write' "$header" | cut -d: -f1)
-read=$(grep -En '\*item = q->slots\[head & q->mask\](\.item)?;|/\* the slot read' "$header" | cut -d: -f1)
+# slot read in pop, as the stages write them. A header whose slot accesses
+# read otherwise marks each with a comment that begins "the slot write" or
+# "the slot read" (the templates of elem/ and slot/, claim/as_stage.h).
+write=$(grep -En 'q->slots\[tail & q->mask\] = item;|/\* the slot write' "$header" | cut -d: -f1)
+read=$(grep -En '\*item = q->slots\[head & q->mask\];|/\* the slot read' "$header" | cut -d: -f1)
 case "$write $read" in
 *[!0-9\ ]* | " "* | *" ") echo "== tsan control $name: cannot find the one slot write and the one slot read in $header" >&2; exit 1 ;;
 esac
