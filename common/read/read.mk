@@ -10,10 +10,12 @@
 #   make figures                      the notes' diagrams, from notes/figures/*.dot
 #   make demo-reorder [REORDER_ARGS=...]  the store-buffering litmus test on this machine:
 #                                     r1 = r2 = 0 counted without and with a seq_cst fence
+#   make recompute                    figures the notes quote, recomputed from the committed
+#                                     files (notes/recompute/*.list), and its controls
 #   make read-help                    this list
 # N counts in STAGES (2..the number of stages for diff and diff-asm).
 
-.PHONY: diff asm diff-asm layout figures figures-check read-help demo-reorder
+.PHONY: diff asm diff-asm layout figures figures-check read-help demo-reorder recompute
 
 READ_SRC := $(TOP)/common/read
 READ_OUT := $(BUILD)/read
@@ -27,6 +29,7 @@ check-read: deps-read
 	@echo "== make asm STAGE=3 and make layout STAGE=5 built their listings"
 	@$(MAKE) --no-print-directory figures-check
 	@$(MAKE) --no-print-directory demo-reorder REORDER_ARGS="--trials 50000 --quiet"
+	@$(MAKE) --no-print-directory recompute
 ARCH ?= both
 READ_ARCHES = $(if $(filter both,$(ARCH)),x86_64 aarch64,$(ARCH))
 
@@ -120,3 +123,16 @@ $(READ_OUT)/reorder: $(READ_SRC)/reorder.c $(TOP)/common/support/harness.h $(REA
 	$(CC) -O2 $(WARN) -pthread $(COMMON_INC) -o $@ $<
 demo-reorder: $(READ_OUT)/reorder
 	@$< $(REORDER_ARGS)
+
+# ---------------------------------------------------------------- the figures quoted
+# Every line of notes/recompute/*.list: a figure a chapter quotes, the quote
+# still in the chapter, the figure recomputed from the committed file it
+# names. The controls (controls.wrong) are such lines made wrong: every one
+# must fail, or the check could not catch a wrong figure.
+recompute:
+	@sh $(READ_SRC)/recompute.sh
+	@out=$$(sh $(READ_SRC)/recompute.sh $(TOP)/notes/recompute/controls.wrong); \
+	 n=$$(grep -c '^#' $(TOP)/notes/recompute/controls.wrong); n=$$(($$(wc -l <$(TOP)/notes/recompute/controls.wrong) - n)); \
+	 echo "$$out" | grep -q "^== recompute: $$n figures checked .*, 0 hold, $$n do not$$" \
+		|| { echo "$$out"; echo "== recompute: a control line held: the check cannot catch what it names" >&2; exit 1; }; \
+	 echo "== recompute: all $$n controls (wrong figures, quotes, rows, sums) were caught"
