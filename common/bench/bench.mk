@@ -10,7 +10,7 @@
 #   make bench-shapes  the load shapes (work per item on either side, bursts, latency under load)
 #   make bench-shapes-peers    stage 5 and the peers in the same shapes (common/peers/peers.mk)
 
-.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-stage5-variants bench-shapes check-bench
+.PHONY: bench bench-all bench-quick bench-record bench-experiments bench-experiments-build bench-stage5-variants bench-shapes check-bench
 
 # gnuplot for the charts, valgrind for the instruction counts, patch for the variants.
 $(eval $(call deps_for,bench,gnuplot-nox valgrind patch))
@@ -91,8 +91,11 @@ EXP_STAGES := $(sort $(foreach b,$(EXP_BUILDS),$(call exp_field,$b,2)))
 
 # EXPERIMENTS_MODE=quick: the same pipeline on small sizes, to check it works.
 EXPERIMENTS_MODE ?= full
-bench-experiments: deps-bench
+# bench-experiments-build: the binaries alone (the counting builds of
+# chapters 5 and 6's exercises, run by hand).
+bench-experiments-build: deps-bench
 	@$(MAKE) --no-print-directory $(addprefix $(BENCH_DIR)/bench-,$(EXP_STAGES)) $(EXP_BINS)
+bench-experiments: bench-experiments-build
 	@sh $(BENCH_SRC)/experiments.sh $(EXPERIMENTS_MODE) $(BENCH_DIR) $(BENCH_RESULTS)/latest/experiments
 
 # ---------------------------------------------------------------- the progression
