@@ -19,8 +19,8 @@
 #              appear in QUOTE; the recomputed value is rounded to as many
 #              decimals as FIGURE has and must be equal to it;
 #   RECIPE     how to recompute it, paths under notes/results/reference/:
-#     STAT CSV [FILTER ...]         median | min | max | n | mean of the value
-#                                   column of the rows the filters keep
+#     STAT[:COLUMN] CSV [FILTER ...]  median | min | max | n | mean of the value
+#                                   column (or COLUMN) of the rows the filters keep
 #     ratio CSV [FILTER ...] / [FILTER ...] / [FILTER ...]
 #                                   median of per-round ratios, the rows of the
 #                                   first filter set over those of the second,
@@ -121,7 +121,7 @@ function keep(f, r, s,    op, name, v, x, arg, lo, hi, pa) {
 	return v ~ arg
 }
 # Values of the rows of f passing every filter of set (space-separated) into out[]; returns count.
-function select(f, set, out, pairs,    i, nfl, fl, r, k, n, ok) {
+function select(f, set, out, pairs, vcol,    i, nfl, fl, r, k, n, ok) {
 	nfl = split(set, fl, " ")
 	n = 0
 	for (i = 1; i <= nrows[f]; i++) {
@@ -129,7 +129,7 @@ function select(f, set, out, pairs,    i, nfl, fl, r, k, n, ok) {
 		ok = 1
 		for (k = 1; k <= nfl && ok; k++) if (!keep(f, r, fl[k])) ok = 0
 		if (!ok) continue
-		out[++n] = col(f, r, "value") + 0
+		out[++n] = col(f, r, vcol) + 0
 		pairs[n] = col(f, r, "round") "/" col(f, r, "run")
 	}
 	return n
@@ -198,7 +198,7 @@ BEGIN { FS = "|" }
 			if (ns < 2) { fail("ratio needs A / B"); next }
 			shared = (ns >= 3 ? sets[3] : "")
 			delete va; delete pa; delete vb; delete pb
-			na = select(f, sets[1] " " shared, va, pa); nb = select(f, sets[2] " " shared, vb, pb)
+			na = select(f, sets[1] " " shared, va, pa, "value"); nb = select(f, sets[2] " " shared, vb, pb, "value")
 			delete bv; for (i = 1; i <= nb; i++) bv[pb[i]] = vb[i]
 			delete rr; n = 0
 			for (i = 1; i <= na; i++) if ((pa[i] in bv) && bv[pa[i]] != 0) rr[++n] = va[i] / bv[pa[i]]
@@ -206,7 +206,9 @@ BEGIN { FS = "|" }
 			got = stat(how, rr, n)
 		} else {
 			delete va; delete pa
-			n = select(f, rest, va, pa)
+			vcol = "value"
+			if (index(how, ":")) { vcol = substr(how, index(how, ":") + 1); how = substr(how, 1, index(how, ":") - 1) }
+			n = select(f, rest, va, pa, vcol)
 			got = stat(how, va, n)
 		}
 	}
