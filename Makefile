@@ -30,7 +30,7 @@ help:
 	@echo '  make diff STAGE=N  stage N against stage N-1, the lesson of stage N'
 	@echo '  make demo-race     ThreadSanitizer catching the deliberately broken stage 3'
 	@echo '  make demo-reorder  the one reordering x86 does (store buffering), counted on this machine'
-	@echo '  make asm, diff-asm, layout STAGE=N; make figures   machine code, cache lines, diagrams (make read-help)'
+	@echo '  make asm, diff-asm, layout STAGE=N; make figures, recompute   machine code, cache lines, diagrams, the notes checked (make read-help)'
 	@echo '  make -C stageN-... test   one stage only; STAGES="..." any target on a subset of the ladder'
 	@echo 'The rest:'
 	@echo '  make bench-record  promote notes/results/latest/ into the reference and the README tables'
