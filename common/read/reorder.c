@@ -170,6 +170,7 @@ static void no_words(const char *word)
 int main(int argc, char **argv)
 {
 	bool broken = false;
+	uint64_t allowed_seen = 0;
 
 	harness_init(argv[0]);
 	harness_parse(argc, argv, flags, sizeof(flags) / sizeof(flags[0]), print_help, no_words);
@@ -185,7 +186,12 @@ int main(int argc, char **argv)
 		       forbidden[o] ? "forbidden" : "allowed");
 		fflush(stdout); /* each row before the next one's progress line */
 		broken |= forbidden[o] && n != 0;
+		allowed_seen += forbidden[o] ? 0 : n;
 	}
+	if (allowed_seen == 0)
+		printf("no allowed reordering showed in %" PRIu64 " trials: on some pairs of CPUs it is rare; "
+		       "run again, or with --trials %" PRIu64 "\n",
+		       opt.trials, opt.trials * 10);
 	if (broken)
 		fprintf(stderr, "%s: r1 = r2 = 0 where C11 forbids it: the compiler or the machine is broken\n",
 		        harness_program()->name);
