@@ -69,7 +69,7 @@ static struct {
 	uint64_t trials;
 	const char *cpus;
 	bool quiet;
-} opt = {200000, NULL, false};
+} opt = {1000000, NULL, false};
 
 /*
  * Barrier k: publish that we reached it (release: every access before it,
