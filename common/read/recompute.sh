@@ -8,6 +8,13 @@
 #                                                 the notes, with their lines: how
 #                                                 the lists were chosen
 #
+# The draw depends on the notes' text and on awk's rand(): the lists of
+# notes/recompute/ follow `--pick 100000 20261203` over the notes of commit
+# cbf6c38, with Debian's mawk 1.3.4 (another awk, or today's notes, give
+# another order). The recomputation shares no code with the tables it
+# checks (common/bench/csv.awk, stats.awk, placement.awk): its own CSV
+# reading, median and pairing, so that a fault there cannot hide itself.
+#
 # A list line (| separates four fields; # starts a comment line):
 #
 #   TEXT FILE | QUOTE | FIGURE | RECIPE
@@ -160,7 +167,7 @@ BEGIN { FS = "|" }
 	if (!found) { fail(tf " no longer says \"" quote "\""); next }
 	if (!index(quote, fig)) { fail("the quote does not hold the figure " fig); next }
 	want = fig; gsub(/,/, "", want)
-	nw = split(recipe, w, " ")
+	split(recipe, w, " ")
 	how = w[1]; colerr = ""
 	if (how == "text") {
 		f = ref "/" w[2]; re = recipe; sub(/^text[ \t]+[^ \t]+[ \t]+/, "", re)
